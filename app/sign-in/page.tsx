@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getSession } from "@/lib/auth/session";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage() {
+  if (await getSession()) redirect("/");
+  return (
+    <main className="flex min-h-screen items-center justify-center p-4">
+      <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <h1 className="text-xl font-semibold">Sign in to the messaging portal</h1>
+        <p className="mt-1 text-sm text-slate-600">Manage API keys and watch your SMS traffic.</p>
+        <SignInForm />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,34 @@
+"use client";
+
+import { useRef } from "react";
+import { switchWorkspaceAction } from "@/lib/workspaces/actions";
+import type { WorkspaceSummary } from "@/lib/workspaces/context";
+
+export function WorkspaceSwitcher({ current, workspaces }: { current: number; workspaces: WorkspaceSummary[] }) {
+  const form = useRef<HTMLFormElement>(null);
+  return (
+    <form ref={form} action={switchWorkspaceAction} className="flex items-center gap-2">
+      <label htmlFor="workspace-switcher" className="text-sm text-slate-600">
+        Workspace
+      </label>
+      <select
+        id="workspace-switcher"
+        name="workspaceId"
+        defaultValue={current}
+        key={current}
+        onChange={() => form.current?.requestSubmit()}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+      >
+        {workspaces.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name}
+            {w.isMain ? " (main)" : ""}
+          </option>
+        ))}
+      </select>
+      <noscript>
+        <button type="submit">Switch</button>
+      </noscript>
+    </form>
+  );
+}

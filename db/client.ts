@@ -1,0 +1,69 @@
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/**
+ * Both drivers produce a PgDatabase with the same query API; the postgres-js type
+ * stands for both so that services are written once.
+ */
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type Database = {
+  db: Db;
+  driver: "postgres" | "pglite";
+  close(): Promise<void>;
+};
+
+export type OpenOptions = {
+  /** A Postgres URL; when absent, embedded PGlite is used. */
+  url?: string;
+  /** PGlite data folder; absent = in memory. Never share one folder between two processes. */
+  dataDir?: string;
+  /** Connections in the pool (Postgres only). */
+  max?: number;
+  /** After migrating, seed demo data when the database has no organization yet. */
+  seed?: (db: Db) => Promise<void>;
+};
+
+const MIGRATIONS = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
+// One number for every instance: migrations and the first seed run under this lock.
+const MIGRATION_LOCK = 7_422_001;
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options);
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  // Drizzle's migrator takes no lock, so several instances starting at once serialize here.
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await admin`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    const adminDb = drizzlePostgres({ client: admin, schema });
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    await migrate(adminDb, { migrationsFolder: MIGRATIONS });
+    await options.seed?.(adminDb);
+    await admin`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await admin.end();
+  }
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const db = drizzlePostgres({ client, schema });
+  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+async function openPglite(options: OpenOptions): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir);
+  const db = drizzle({ client, schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  const typed = db as unknown as Db;
+  await options.seed?.(typed);
+  return { db: typed, driver: "pglite", close: () => client.close() };
+}

@@ -1,0 +1,37 @@
+import path from "node:path";
+import { openDatabase, type Database, type Db } from "./client";
+import { seedIfEmpty } from "./seed";
+
+export type { Db, Tx, DbOrTx } from "./client";
+
+// Next evaluates a module several times per process (separate bundles): the one
+// connection pool (or the one PGlite instance) lives on globalThis.
+const globalForDb = globalThis as unknown as { __portalDb?: Promise<Database> };
+
+export function defaultPgliteDir(): string {
+  return path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DATA_DIR ?? path.join(".data", "pglite"));
+}
+
+/** The process's database, opened lazily (never at import: `next build` imports modules). */
+export function getDatabase(): Promise<Database> {
+  globalForDb.__portalDb ??= openDatabase({
+    url: process.env.DATABASE_URL || undefined,
+    dataDir: process.env.DATABASE_URL ? undefined : defaultPgliteDir(),
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    seed: process.env.SEED_DEMO_DATA === "false" ? undefined : seedIfEmpty,
+  }).catch((error) => {
+    globalForDb.__portalDb = undefined;
+    throw error;
+  });
+  return globalForDb.__portalDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const open = globalForDb.__portalDb;
+  globalForDb.__portalDb = undefined;
+  if (open) await (await open).close();
+}

@@ -1,0 +1,64 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { ROLES } from "@/lib/permissions/catalog";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const organizations = pgTable("organizations", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const workspaces = pgTable(
+  "workspaces",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    isMain: boolean("is_main").notNull().default(false),
+    currency: text("currency").notNull().default("EUR"),
+    // Money is numeric, never float: sums must be exact.
+    balance: numeric("balance", { precision: 14, scale: 4 }).notNull().default("0"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Exactly one main workspace per organization.
+    uniqueIndex("workspaces_one_main_per_org").on(t.organizationId).where(sql`${t.isMain}`),
+    // The workspace switcher: workspaces of an organization.
+    index("workspaces_by_org").on(t.organizationId),
+  ],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    // Stored lower-cased; sign-in lower-cases its input.
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email").on(t.email)],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.organizationId] }),
+    check("memberships_role_known", sql.raw(`role IN (${ROLES.map((r) => `'${r}'`).join(", ")})`)),
+  ],
+);

@@ -1,0 +1,61 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { ALL_PERMISSIONS, type Permission } from "@/lib/permissions/catalog";
+import { users, workspaces } from "./accounts";
+
+export const KEY_MODES = ["live", "test"] as const;
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    // Public id, safe to show and log: key_<random>.
+    id: text("id").primaryKey(),
+    workspaceId: integer("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    mode: text("mode", { enum: KEY_MODES }).notNull(),
+    // Hash of the secret (never the secret). hash_version names the scheme.
+    hash: text("hash").notNull(),
+    hashVersion: smallint("hash_version").notNull(),
+    // After a roll, the previous secret's hash works until previous_expires_at.
+    previousHash: text("previous_hash"),
+    previousExpiresAt: timestamp("previous_expires_at", { withTimezone: true }),
+    start: text("start").notNull(),
+    last4: text("last4").notNull(),
+    permissions: text("permissions").array().notNull().$type<Permission[]>(),
+    enabled: boolean("enabled").notNull().default(true),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    allowedCidrs: text("allowed_cidrs").array().notNull().default(sql`'{}'::text[]`),
+    postbackUrl: text("postback_url"),
+    offTheRecord: boolean("off_the_record").notNull().default(false),
+    hmac: boolean("hmac").notNull().default(false),
+    // AES-256-GCM ciphertext of the signing secret (HMAC keys only); never plain text.
+    signingSecretEncrypted: text("signing_secret_encrypted"),
+    previousSigningSecretEncrypted: text("previous_signing_secret_encrypted"),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    lastUsedAddress: text("last_used_address"),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [
+    // The guard: look a presented secret up by its hash.
+    uniqueIndex("api_keys_hash").on(t.hash),
+    // The guard, during a roll's grace period: the old secret's hash.
+    uniqueIndex("api_keys_previous_hash").on(t.previousHash).where(sql`${t.previousHash} IS NOT NULL`),
+    // The keys table: a workspace's keys, newest first (sorting and paging on the server).
+    index("api_keys_by_workspace_created").on(t.workspaceId, t.createdAt.desc(), t.id),
+    // The keys table's "Filter by name": case-insensitive name search within a workspace.
+    index("api_keys_by_workspace_name").on(t.workspaceId, sql`lower(${t.name})`),
+    check(
+      "api_keys_permissions_in_catalog",
+      sql.raw(`permissions <@ ARRAY[${ALL_PERMISSIONS.map((p) => `'${p}'`).join(", ")}]::text[]`),
+    ),
+    check("api_keys_mode_known", sql`${t.mode} IN ('live', 'test')`),
+    check("api_keys_hmac_has_secret", sql`NOT ${t.hmac} OR ${t.signingSecretEncrypted} IS NOT NULL`),
+  ],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

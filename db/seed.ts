@@ -1,0 +1,80 @@
+import { count } from "drizzle-orm";
+import { hashPassword } from "@/lib/auth/password";
+import { generateKey } from "@/lib/keys/format";
+import { newKeyId } from "@/lib/keys/ids";
+import type { Role } from "@/lib/permissions/catalog";
+import type { Db } from "./client";
+import { apiKeys, memberships, organizations, users, workspaces } from "./schema";
+
+export const DEMO_PASSWORD_DEFAULT = "acme-demo-password";
+
+export function demoPassword(): string {
+  return process.env.DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
+}
+
+export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role }> = [
+  { email: "owner@acme.test", name: "Olivia Owner", role: "owner" },
+  { email: "admin@acme.test", name: "Adam Admin", role: "admin" },
+  { email: "developer@acme.test", name: "Dana Developer", role: "developer" },
+  { email: "billing@acme.test", name: "Bill Billing", role: "billing" },
+  { email: "viewer@acme.test", name: "Vera Viewer", role: "viewer" },
+];
+
+/** First start of an empty database: the demo organization, its workspaces and people. */
+export async function seedIfEmpty(db: Db): Promise<void> {
+  const [{ n }] = await db.select({ n: count() }).from(organizations);
+  if (n > 0) return;
+  await seedDemo(db, demoPassword());
+}
+
+export type DemoSeed = {
+  organizationId: number;
+  mainWorkspaceId: number;
+  stagingWorkspaceId: number;
+  userIds: Record<Role, number>;
+};
+
+export async function seedDemo(db: Db, password: string): Promise<DemoSeed> {
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const [org] = await tx.insert(organizations).values({ name: "Acme" }).returning();
+    const [main] = await tx
+      .insert(workspaces)
+      .values({ organizationId: org.id, name: "Main", isMain: true, balance: "250.0000" })
+      .returning();
+    const [staging] = await tx
+      .insert(workspaces)
+      .values({ organizationId: org.id, name: "Staging", balance: "25.0000" })
+      .returning();
+    const userIds = {} as Record<Role, number>;
+    for (const person of DEMO_USERS) {
+      const [user] = await tx
+        .insert(users)
+        .values({ email: person.email, name: person.name, passwordHash })
+        .returning({ id: users.id });
+      userIds[person.role] = user.id;
+      await tx.insert(memberships).values({ userId: user.id, organizationId: org.id, role: person.role });
+    }
+    // Two keys so the keys page is not empty on first look; their secrets are discarded.
+    const demoKeys = [
+      { name: "Production backend", mode: "live" as const, permissions: ["*" as const] },
+      { name: "CI smoke tests", mode: "test" as const, permissions: ["sms.send" as const, "sms.read" as const] },
+    ];
+    for (const key of demoKeys) {
+      const generated = generateKey(key.mode);
+      await tx.insert(apiKeys).values({
+        id: newKeyId(),
+        workspaceId: main.id,
+        name: key.name,
+        mode: key.mode,
+        hash: generated.hash,
+        hashVersion: generated.hashVersion,
+        start: generated.start,
+        last4: generated.last4,
+        permissions: key.permissions,
+        createdBy: userIds.owner,
+      });
+    }
+    return { organizationId: org.id, mainWorkspaceId: main.id, stagingWorkspaceId: staging.id, userIds };
+  });
+}

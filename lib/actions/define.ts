@@ -1,0 +1,49 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "@/db";
+import { ServiceError } from "@/lib/errors/service-error";
+import { hasPortalRight, type PortalRight } from "@/lib/permissions/catalog";
+import type { PortalContext } from "@/lib/workspaces/context";
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+
+export type ActionEnv = { db: Db; context: PortalContext | null };
+
+/**
+ * One authorized step for every server action: a session, a workspace the
+ * person belongs to (resolved by getPortalContext), the portal right for this
+ * action, then the input parsed by the same zod schema the form uses. Only
+ * expected (ServiceError) messages reach the browser.
+ */
+export function defineAction<S extends z.ZodType, T>(
+  config: { right: PortalRight; schema: S },
+  handler: (env: { db: Db; context: PortalContext }, input: z.output<S>) => Promise<T>,
+) {
+  return async (env: ActionEnv, input: unknown): Promise<ActionResult<T>> => {
+    const { context } = env;
+    if (!context) return { ok: false, error: "Your session has ended. Sign in again." };
+    if (!hasPortalRight(context.role, config.right)) return { ok: false, error: "Your role does not allow this." };
+    const parsed = config.schema.safeParse(input);
+    if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+    try {
+      return { ok: true, data: await handler({ db: env.db, context }, parsed.data) };
+    } catch (error) {
+      if (error instanceof ServiceError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+      const ref = randomUUID();
+      console.error(JSON.stringify({ level: "error", msg: "server action failed", ref, error: String((error as Error)?.stack ?? error) }));
+      return { ok: false, error: `Something went wrong (reference ${ref}).` };
+    }
+  };
+}
+
+/** The first message per field, keyed by its dotted path ("allowedCidrs.0.value"). */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "form";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { defineAction } from "@/lib/actions/define";
+import { createKeyFormSchema, editKeyFormSchema, rollKeyFormSchema } from "./form-schema";
+import { keyIdSchema } from "./schemas";
+import { createKey, revokeKey, rollKey, setKeyEnabled, updateKey } from "./service";
+
+/**
+ * The keys page's server actions, as plain functions of (env, input) so tests
+ * call exactly what the browser calls; app/(portal)/settings/api-keys/actions.ts
+ * binds them to the request's session.
+ */
+export const keyActions = {
+  create: defineAction({ right: "keys.page", schema: createKeyFormSchema }, ({ db, context }, input) =>
+    createKey(db, context, input),
+  ),
+  update: defineAction({ right: "keys.page", schema: editKeyFormSchema }, ({ db, context }, { id, patch }) =>
+    updateKey(db, context, id, patch),
+  ),
+  setEnabled: defineAction(
+    { right: "keys.page", schema: z.object({ id: keyIdSchema, enabled: z.boolean() }) },
+    ({ db, context }, { id, enabled }) => setKeyEnabled(db, context, id, enabled),
+  ),
+  roll: defineAction({ right: "keys.page", schema: rollKeyFormSchema }, ({ db, context }, { id, graceSeconds }) =>
+    rollKey(db, context, id, graceSeconds),
+  ),
+  revoke: defineAction({ right: "keys.page", schema: z.object({ id: keyIdSchema }) }, ({ db, context }, { id }) =>
+    revokeKey(db, context, id),
+  ),
+};

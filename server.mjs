@@ -1,0 +1,74 @@
+// The portal's HTTP server: Next.js behind a few lines that (1) decide the
+// client's address from the socket and set it in a header that only this
+// server can set, (2) provide local secrets for the embedded default, and
+// (3) close the database cleanly on SIGTERM/SIGINT.
+import { createServer } from "node:http";
+import nextEnv from "@next/env";
+import next from "next";
+import { decideClientAddress } from "./scripts/client-address.mjs";
+import { ensureLocalSecrets } from "./scripts/local-secrets.mjs";
+
+const CLIENT_ADDRESS_HEADER = "x-portal-client-address"; // same as lib/net/client-address.ts
+
+const dev = process.argv.includes("--dev");
+nextEnv.loadEnvConfig(process.cwd(), dev);
+ensureLocalSecrets();
+process.env.AUTH_TRUST_HOST ??= "true";
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+process.env.NEXT_MANUAL_SIG_HANDLE = "true";
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+const trustedHops = Number(process.env.TRUST_PROXY_HOPS ?? 0);
+
+const app = next({ dev, hostname: host, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  delete req.headers[CLIENT_ADDRESS_HEADER];
+  const address = decideClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedHops);
+  if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;
+  handle(req, res);
+});
+server.keepAliveTimeout = 65_000;
+
+server.listen(port, host, async () => {
+  const url = `http://${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${port}`;
+  // The first request opens the database (migrations, and the demo seed on an empty one).
+  const health = await fetch(`${url}/api/health`).catch((error) => ({ ok: false, status: String(error) }));
+  if (!health.ok) {
+    console.error(`The portal started but its database did not answer (${health.status}). See the log above.`);
+    return;
+  }
+  const database = process.env.DATABASE_URL ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${process.env.PGLITE_DATA_DIR ?? ".data/pglite"}`;
+  console.log(
+    [
+      "",
+      `  Portal ready at ${url}  (database: ${database})`,
+      `  Sign in as owner@acme.test, admin@acme.test, developer@acme.test, billing@acme.test or viewer@acme.test`,
+      `  Password: ${process.env.DEMO_PASSWORD ? "the value of DEMO_PASSWORD" : "acme-demo-password"}`,
+      "",
+    ].join("\n"),
+  );
+});
+
+let closing = false;
+async function shutdown(signal) {
+  if (closing) return;
+  closing = true;
+  console.log(`${signal}: closing`);
+  server.close();
+  server.closeIdleConnections?.();
+  const timer = setTimeout(() => process.exit(1), 10_000);
+  try {
+    const database = await globalThis.__portalDb;
+    await database?.close();
+  } catch {
+    // The database never opened; nothing to close.
+  }
+  clearTimeout(timer);
+  process.exit(0);
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
