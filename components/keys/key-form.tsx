@@ -2,7 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
-import { Controller, useFieldArray, useForm, type FieldPath, type Resolver } from "react-hook-form";
+import { Controller, useFieldArray, useForm, useWatch, type FieldPath, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { CheckboxField, Field, FieldError, TextInput, inputClass } from "@/components/ui/field";
 import { PermissionPicker } from "./permission-picker";
@@ -69,15 +69,18 @@ export function KeyForm(props: KeyFormProps) {
   const form = useForm<FormValues>({
     resolver: zodResolver(schema as never) as unknown as Resolver<FormValues>,
     defaultValues: defaultsFor(props),
-    mode: "onTouched",
+    // Validate on submit, then as the person corrects: validating on blur moves the
+    // layout under the pointer, and the first click on "Create key" would miss.
+    mode: "onSubmit",
+    reValidateMode: "onChange",
   });
-  const { register, control, handleSubmit, watch, setError, formState } = form;
+  const { register, control, handleSubmit, setError, formState } = form;
   const cidrs = useFieldArray({ control, name: "allowedCidrs" });
   const [formError, setFormError] = useState<string | null>(null);
   const [newCidr, setNewCidr] = useState("");
   const errors = formState.errors;
-  const access = watch("access");
-  const expiry = watch("expiry");
+  const access = useWatch({ control, name: "access" });
+  const expiry = useWatch({ control, name: "expiry" });
   const fullAccessReason = disabledReason(WILDCARD, role);
 
   const onSubmit = handleSubmit(async () => {

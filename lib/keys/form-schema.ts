@@ -39,15 +39,16 @@ const fields = z.object({
 type Fields = z.output<typeof fields>;
 
 function refineFields(v: Fields, ctx: z.RefinementCtx) {
-  if (v.access === "restricted" && v.permissions.length === 0) {
+  // Runs even when other fields failed (see crossField), so it reads defensively.
+  if (v.access === "restricted" && Array.isArray(v.permissions) && v.permissions.length === 0) {
     ctx.addIssue({ code: "custom", path: ["permissions"], message: "Choose at least one permission" });
   }
-  if (v.postbackUrl !== "") {
+  if (typeof v.postbackUrl === "string" && v.postbackUrl !== "") {
     const url = postbackUrlSchema.safeParse(v.postbackUrl);
     if (!url.success) ctx.addIssue({ code: "custom", path: ["postbackUrl"], message: url.error.issues[0].message });
   }
   if (v.expiry === "custom") {
-    const date = parseDay(v.expiresOn);
+    const date = parseDay(String(v.expiresOn));
     if (!date) ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Enter a date (YYYY-MM-DD)" });
     else if (date.getTime() <= Date.now()) {
       ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Expiry must be in the future" });
@@ -67,6 +68,9 @@ export function expiryDate(v: Pick<Fields, "expiry" | "expiresOn">, now = Date.n
   return new Date(now + Number(v.expiry) * DAY_MS);
 }
 
+/** Cross-field rules run even when a field failed, so every message shows at once. */
+const crossField = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+
 const common = (v: Fields) => ({
   name: v.name,
   permissions: (v.access === "full" ? [WILDCARD] : normalizePermissions(v.permissions)) as Permission[],
@@ -78,14 +82,14 @@ const common = (v: Fields) => ({
 
 export const createKeyFormSchema = fields
   .extend({ testMode: z.boolean(), hmac: z.boolean() })
-  .superRefine(refineFields)
+  .superRefine(refineFields, crossField)
   .transform((v): CreateKeyInput => ({ ...common(v), mode: v.testMode ? "test" : "live", hmac: v.hmac }));
 export type CreateKeyFormValues = z.input<typeof createKeyFormSchema>;
 
 /** Editing: the same fields; mode and signing are fixed. An unchanged expiry stays as it was. */
 export const editKeyFormSchema = fields
   .extend({ id: z.string(), expiry: z.enum([...EXPIRY_CHOICES, "keep"]) })
-  .superRefine((v, ctx) => refineFields({ ...v, expiry: v.expiry === "keep" ? "never" : v.expiry }, ctx))
+  .superRefine((v, ctx) => refineFields({ ...v, expiry: v.expiry === "keep" ? "never" : v.expiry }, ctx), crossField)
   .transform((v): { id: string; patch: UpdateKeyInput } => {
     const { expiresAt, ...rest } = common({ ...v, expiry: v.expiry === "keep" ? "never" : v.expiry });
     return { id: v.id, patch: v.expiry === "keep" ? rest : { ...rest, expiresAt } };

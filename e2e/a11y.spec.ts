@@ -1,0 +1,40 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { storageStateOf, uniqueName } from "./helpers";
+
+test.use({ storageState: storageStateOf("owner") });
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+test("the keys page, the create dialog and the secret modal have no serious accessibility violations", async ({ page }) => {
+  await page.goto("/settings/api-keys");
+  await expect(page.getByRole("heading", { name: "API keys" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const create = page.getByRole("dialog", { name: "Create API key" });
+  await expect(create).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await create.getByLabel("Name", { exact: true }).fill(uniqueName("a11y"));
+  await create.getByRole("checkbox", { name: "sms.read" }).check();
+  await create.getByRole("button", { name: "Create key" }).click();
+  const shown = page.getByRole("dialog", { name: "Your new API key" });
+  await expect(shown).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test.describe("signed out", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("the sign-in page has no serious accessibility violations", async ({ page }) => {
+    await page.goto("/sign-in");
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});

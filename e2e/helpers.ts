@@ -1,0 +1,26 @@
+import { expect, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "acme-demo-password";
+
+export const USERS = {
+  owner: "owner@acme.test",
+  developer: "developer@acme.test",
+  viewer: "viewer@acme.test",
+} as const;
+
+export const storageStateOf = (who: keyof typeof USERS) => `.data/e2e-auth/${who}.json`;
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A name no other test uses, so a filter finds exactly this key. */
+export const uniqueName = (label: string) => `${label} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export async function filterKeys(page: Page, name: string) {
+  await page.getByLabel("Filter by name").fill(name);
+  await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(name).replace(/%20/g, "(\\+|%20)")}`));
+}

@@ -1,0 +1,70 @@
+// `npm test`: every suite, then one closing line "N passed, N failed" with the
+// totals of all of them (the line CI reads). Exits non-zero on any failure.
+//   1. static: ESLint and the TypeScript type check (one check each)
+//   2. unit + integration (Vitest): Postgres when DATABASE_URL is set, else PGlite
+//   3. E2E (Playwright, Debian Chromium) on the built portal with the embedded database
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const bin = (name) => `node_modules/.bin/${name}`;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+
+function run(command, args, extraEnv = {}) {
+  console.log(`\n$ ${command} ${args.join(" ")}`);
+  return spawnSync(command, args, { stdio: "inherit", env: { ...env, ...extraEnv } }).status === 0;
+}
+
+function record(suite, passed, failed, skipped = 0) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  lines.push(`${suite}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+mkdirSync("test-results", { recursive: true });
+const only = process.argv.slice(2);
+const wants = (suite) => only.length === 0 || only.includes(suite);
+
+if (wants("static")) {
+  const lint = run(bin("eslint"), [".", "--max-warnings=0"]);
+  const types = run(bin("tsc"), ["--noEmit"]);
+  record("static (eslint, tsc)", Number(lint) + Number(types), Number(!lint) + Number(!types));
+}
+
+if (wants("unit")) {
+  const file = "test-results/unit-results.json";
+  rmSync(file, { force: true });
+  const ok = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${file}`]);
+  const report = readJson(file);
+  if (report) record("unit + integration (vitest)", report.numPassedTests, report.numFailedTests + (ok || report.numFailedTests ? 0 : 1), report.numPendingTests + report.numTodoTests);
+  else record("unit + integration (vitest)", 0, 1);
+}
+
+if (wants("e2e")) {
+  const file = "test-results/e2e-results.json";
+  rmSync(file, { force: true });
+  const built = run(process.execPath, ["node_modules/next/dist/bin/next", "build"]);
+  if (!built) record("e2e (playwright)", 0, 1);
+  else {
+    const ok = run(bin("playwright"), ["test"]);
+    const report = existsSync(file) ? readJson(file) : null;
+    if (report) {
+      const s = report.stats;
+      record("e2e (playwright)", s.expected + s.flaky, s.unexpected + (ok || s.unexpected ? 0 : 1), s.skipped);
+    } else record("e2e (playwright)", 0, 1);
+  }
+}
+
+console.log("\n" + lines.join("\n"));
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
+process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
