@@ -50,10 +50,23 @@ if (wants("unit")) {
   else record("unit + integration (vitest)", 0, 1);
 }
 
+/** Debian's Chromium for Playwright; installed with apt-get when missing and we are root. */
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(path)) return true;
+  if (process.getuid?.() === 0 && path === "/usr/bin/chromium") {
+    console.log("Chromium is missing: installing Debian's chromium package…");
+    run("apt-get", ["update", "-qq"]);
+    if (run("apt-get", ["install", "-y", "-qq", "chromium"], { DEBIAN_FRONTEND: "noninteractive" }) && existsSync(path)) return true;
+  }
+  console.error(`The E2E suite needs Chromium at ${path}: run \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+  return false;
+}
+
 if (wants("e2e")) {
   const file = "test-results/e2e-results.json";
   rmSync(file, { force: true });
-  const built = run(process.execPath, ["node_modules/next/dist/bin/next", "build"]);
+  const built = ensureChromium() && run(process.execPath, ["node_modules/next/dist/bin/next", "build"]);
   if (!built) record("e2e (playwright)", 0, 1);
   else {
     const ok = run(bin("playwright"), ["test"]);
