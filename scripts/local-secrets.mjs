@@ -19,6 +19,8 @@ export function ensureLocalSecrets(root = process.cwd()) {
   }
   const file = path.join(root, ".data", "local-secrets.json");
   mkdirSync(path.dirname(file), { recursive: true });
+  // Tighten an existing file before anything new is written into it.
+  if (existsSync(file)) chmodSync(file, 0o600);
   const stored = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   let changed = false;
   for (const name of missing) {

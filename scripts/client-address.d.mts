@@ -1,0 +1,9 @@
+/**
+ * Types for client-address.mjs (plain ESM run by server.mjs), so TypeScript tests can import it.
+ * `forwardedFor` is the raw X-Forwarded-For header value as Node gives it.
+ */
+export function decideClientAddress(
+  socketAddress: string | null | undefined,
+  forwardedFor: string | readonly string[] | null | undefined,
+  trustedHops: number,
+): string | null;
