@@ -28,8 +28,9 @@ export const authConfig = {
   logger: {
     // A failed sign-in is an expected event, not a stack trace in the server log.
     error(error) {
-      if (error.name === "CredentialsSignin") return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      // error.name is minified in the build; `type` is the stable identifier.
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
+      console.error(`[auth] ${(error as { type?: string }).type ?? error.name}: ${error.message}`);
     },
   },
 } satisfies NextAuthConfig;

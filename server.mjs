@@ -12,7 +12,12 @@ const CLIENT_ADDRESS_HEADER = "x-portal-client-address"; // same as lib/net/clie
 
 const dev = process.argv.includes("--dev");
 nextEnv.loadEnvConfig(process.cwd(), dev);
-ensureLocalSecrets();
+try {
+  ensureLocalSecrets();
+} catch (error) {
+  console.error(`Cannot start: ${error.message}`);
+  process.exit(1);
+}
 process.env.AUTH_TRUST_HOST ??= "true";
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.env.NEXT_MANUAL_SIG_HANDLE = "true";

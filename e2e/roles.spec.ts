@@ -43,3 +43,28 @@ test.describe("signed out", () => {
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   });
 });
+
+test.describe("the workspace switcher", () => {
+  test.use({ storageState: storageStateOf("owner") });
+
+  test("scopes the keys page to the chosen workspace", async ({ page }) => {
+    await page.goto("/settings/api-keys");
+    await expect(page.getByRole("row", { name: /Production backend/ })).toHaveCount(1);
+    await page.getByLabel("Workspace").selectOption({ label: "Staging" });
+    await expect(page.getByText("Keys for the Staging workspace.")).toBeVisible();
+    await expect(page.getByRole("row", { name: /Production backend/ })).toHaveCount(0);
+    await page.getByLabel("Workspace").selectOption({ label: "Main (main)" });
+    await expect(page.getByText("Keys for the Main workspace.")).toBeVisible();
+  });
+});
+
+test("signing out ends the session", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill("viewer@acme.test");
+  await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD || "acme-demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
