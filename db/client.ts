@@ -15,6 +15,12 @@ export type DbOrTx = Db | Tx;
 export type Database = {
   db: Db;
   driver: "postgres" | "pglite";
+  /**
+   * LISTEN on a channel. `onConnect` runs each time the listening connection is
+   * (re)established: notifications sent while it was down are lost, so callers
+   * drop what they cached then.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onConnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -52,7 +58,16 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   }
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
   const db = drizzlePostgres({ client, schema });
-  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+  return {
+    db,
+    driver: "postgres",
+    // postgres.js keeps one dedicated connection for LISTEN and re-listens after a reconnect.
+    async listen(channel, onMessage, onConnect) {
+      const { unlisten } = await client.listen(channel, onMessage, onConnect);
+      return unlisten;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
 }
 
 async function openPglite(options: OpenOptions): Promise<Database> {
@@ -65,5 +80,14 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   await migrate(db, { migrationsFolder: MIGRATIONS });
   const typed = db as unknown as Db;
   await options.seed?.(typed);
-  return { db: typed, driver: "pglite", close: () => client.close() };
+  return {
+    db: typed,
+    driver: "pglite",
+    async listen(channel, onMessage, onConnect) {
+      const unlisten = await client.listen(channel, onMessage);
+      onConnect?.();
+      return unlisten;
+    },
+    close: () => client.close(),
+  };
 }

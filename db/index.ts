@@ -18,7 +18,7 @@ export function getDatabase(): Promise<Database> {
     url: process.env.DATABASE_URL || undefined,
     dataDir: process.env.DATABASE_URL ? undefined : defaultPgliteDir(),
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-    seed: process.env.SEED_DEMO_DATA === "false" ? undefined : seedIfEmpty,
+    seed: seedIfEmpty,
   }).catch((error) => {
     globalForDb.__portalDb = undefined;
     throw error;
@@ -34,4 +34,9 @@ export async function closeDatabase(): Promise<void> {
   const open = globalForDb.__portalDb;
   globalForDb.__portalDb = undefined;
   if (open) await (await open).close();
+}
+
+/** Tests and scripts: make `database` the process's database (route handlers then use it). */
+export function useDatabase(database: Database): void {
+  globalForDb.__portalDb = Promise.resolve(database);
 }

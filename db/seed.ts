@@ -4,7 +4,8 @@ import { generateKey } from "@/lib/keys/format";
 import { newKeyId } from "@/lib/keys/ids";
 import type { Role } from "@/lib/permissions/catalog";
 import type { Db } from "./client";
-import { apiKeys, memberships, organizations, users, workspaces } from "./schema";
+import { SEED_PRICES } from "./seed-data/prices";
+import { apiKeys, ledgerEntries, memberships, organizations, prices, users, workspaces } from "./schema";
 
 export const DEMO_PASSWORD_DEFAULT = "acme-demo-password";
 
@@ -20,11 +21,24 @@ export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role
   { email: "viewer@acme.test", name: "Vera Viewer", role: "viewer" },
 ];
 
-/** First start of an empty database: the demo organization, its workspaces and people. */
+/**
+ * First start of an empty database: the price list (product data, always), then
+ * the demo organization, its workspaces and people (unless SEED_DEMO_DATA=false).
+ */
 export async function seedIfEmpty(db: Db): Promise<void> {
+  await seedPricesIfEmpty(db);
+  if (process.env.SEED_DEMO_DATA === "false") return;
   const [{ n }] = await db.select({ n: count() }).from(organizations);
   if (n > 0) return;
   await seedDemo(db, demoPassword());
+}
+
+export async function seedPricesIfEmpty(db: Db): Promise<void> {
+  const [{ n }] = await db.select({ n: count() }).from(prices);
+  if (n > 0) return;
+  await db.insert(prices).values(
+    SEED_PRICES.map((p) => ({ ...p, rateStartDate: new Date(`${p.rateStartDate}T00:00:00Z`), rateEndDate: null })),
+  );
 }
 
 export type DemoSeed = {
@@ -46,6 +60,14 @@ export async function seedDemo(db: Db, password: string): Promise<DemoSeed> {
       .insert(workspaces)
       .values({ organizationId: org.id, name: "Staging", balance: "25.0000" })
       .returning();
+    // The ledger behind those balances (balance = Σ amount).
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000);
+    await tx.insert(ledgerEntries).values([
+      { workspaceId: main.id, amount: "200.0000", currency: "EUR", type: "deposit", description: "Top-up by bank transfer", source: "portal", createdAt: day(40) },
+      { workspaceId: main.id, amount: "100.0000", currency: "EUR", type: "deposit", description: "Top-up by card", source: "portal", createdAt: day(12) },
+      { workspaceId: main.id, amount: "-50.0000", currency: "EUR", type: "adjustment", description: "Correction of a duplicate top-up", source: "portal", createdAt: day(11) },
+      { workspaceId: staging.id, amount: "25.0000", currency: "EUR", type: "deposit", description: "Test credit", source: "portal", createdAt: day(30) },
+    ]);
     const userIds = {} as Record<Role, number>;
     for (const person of DEMO_USERS) {
       const [user] = await tx

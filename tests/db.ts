@@ -5,12 +5,25 @@
  */
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { openDatabase, type Db } from "@/db/client";
-import { seedDemo, type DemoSeed } from "@/db/seed";
+import { openDatabase, type Database, type Db } from "@/db/client";
+import { seedDemo, seedPricesIfEmpty, type DemoSeed } from "@/db/seed";
 
 export const TEST_PASSWORD = "test-password";
 
-export type TestDatabase = { db: Db; seed: DemoSeed; driver: "postgres" | "pglite"; close(): Promise<void> };
+export type TestDatabase = {
+  db: Db;
+  /** The handle the app uses (LISTEN, close); `url` is set for Postgres, so a test can open a second "instance". */
+  database: Database;
+  url?: string;
+  seed: DemoSeed;
+  driver: "postgres" | "pglite";
+  close(): Promise<void>;
+};
+
+async function seedAll(db: Db): Promise<DemoSeed> {
+  await seedPricesIfEmpty(db);
+  return seedDemo(db, TEST_PASSWORD);
+}
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
@@ -40,8 +53,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const database = await openDatabase({});
-    const seed = await seedDemo(database.db, TEST_PASSWORD);
-    return { db: database.db, seed, driver: "pglite", close: () => database.close() };
+    const seed = await seedAll(database.db);
+    return { db: database.db, database, seed, driver: "pglite", close: () => database.close() };
   }
 
   assertLocalDatabase(url);
@@ -52,12 +65,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const drop = () => withAdmin(url, (admin) => admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   try {
     const database = await openDatabase({ url: testUrl.toString(), max: 4 });
-    const seed = await seedDemo(database.db, TEST_PASSWORD).catch(async (error) => {
+    const seed = await seedAll(database.db).catch(async (error) => {
       await database.close();
       throw error;
     });
     return {
       db: database.db,
+      database,
+      url: testUrl.toString(),
       seed,
       driver: "postgres",
       async close() {

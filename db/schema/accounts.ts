@@ -22,6 +22,9 @@ export const workspaces = pgTable(
     currency: text("currency").notNull().default("EUR"),
     // Money is numeric, never float: sums must be exact.
     balance: numeric("balance", { precision: 14, scale: 4 }).notNull().default("0"),
+    balanceUpdatedAt: timestamp("balance_updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // The API's per-workspace request limit (RATE_LIMIT_EXCEEDED above it).
+    rateLimitPerSecond: integer("rate_limit_per_second").notNull().default(1000),
     createdAt: createdAt(),
   },
   (t) => [

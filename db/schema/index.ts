@@ -1,4 +1,6 @@
 export * from "./accounts";
 export * from "./api-keys";
+export * from "./api-requests";
 export * from "./audit";
+export * from "./billing";
 export * from "./rate-limits";

@@ -9,6 +9,7 @@ import type { ActorContext } from "@/lib/workspaces/actor";
 import { encryptSecret } from "./encryption";
 import { generateKey, generateSigningSecret } from "./format";
 import { newKeyId } from "./ids";
+import { invalidateKeyLocally, notifyKeyChanged } from "./verify";
 import type { CreateKeyInput, UpdateKeyInput } from "./schemas";
 import { toKeyView, type KeyView } from "./view";
 
@@ -21,10 +22,15 @@ import { toKeyView, type KeyView } from "./view";
 
 export type CreatedKey = { key: KeyView; secret: string; signingSecret: string | null };
 
-/** Keys the actor may see: all of the workspace for a `*` ceiling, else those within the ceiling. */
+/**
+ * Keys the actor may see: members with a `*` ceiling see all of the workspace,
+ * other members only keys within their ceiling (portal.md). A key acting through
+ * the keys API lists all of its workspace's keys (api-v1.md §7) but may change only
+ * keys within its own permissions (assertMayChange).
+ */
 function visibleTo(ctx: ActorContext): SQL {
   const inWorkspace = eq(apiKeys.workspaceId, ctx.workspaceId);
-  if (ctx.ceiling.includes(WILDCARD)) return inWorkspace;
+  if (ctx.ceiling.includes(WILDCARD) || ctx.actor.kind === "key") return inWorkspace;
   const ceiling = sql.join(
     ctx.ceiling.map((p) => sql`${p}`),
     sql`, `,
@@ -48,6 +54,7 @@ async function creatorOf(db: DbOrTx, userId: number | null) {
   return user ?? null;
 }
 
+/** The key to change, locked for the transaction: visible to the actor and within what it may change. */
 async function lockVisibleKey(tx: DbOrTx, ctx: ActorContext, id: string): Promise<ApiKeyRow> {
   const [row] = await tx
     .select()
@@ -55,7 +62,14 @@ async function lockVisibleKey(tx: DbOrTx, ctx: ActorContext, id: string): Promis
     .where(and(eq(apiKeys.id, id), visibleTo(ctx)))
     .for("update");
   if (!row) throw notFound();
+  assertMayChange(ctx, row);
   return row;
+}
+
+function assertMayChange(ctx: ActorContext, row: ApiKeyRow): void {
+  if (beyond(row.permissions, ctx.ceiling).length > 0) {
+    throw new ServiceError("FORBIDDEN", "This key cannot change a key with permissions beyond its own");
+  }
 }
 
 function assertNotRevoked(row: ApiKeyRow): void {
@@ -148,7 +162,7 @@ export async function createKey(db: Db, ctx: ActorContext, input: CreateKeyInput
   const id = newKeyId();
   const generated = generateKey(input.mode);
   const signingSecret = input.hmac ? generateSigningSecret() : null;
-  const createdBy = ctx.actor.kind === "user" ? ctx.actor.userId : null;
+  const createdBy = ctx.actor.kind === "user" ? ctx.actor.userId : ctx.actor.createdBy;
 
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -198,8 +212,9 @@ export async function updateKey(db: Db, ctx: ActorContext, id: string, input: Up
     const onlyEnabled = Object.keys(changes).length === 1 && "enabled" in changes;
     const action = onlyEnabled ? (input.enabled ? "key.enable" : "key.disable") : "key.update";
     await recordAudit(tx, ctx, { action, targetType: "api_key", targetId: id, changes });
+    await notifyKeyChanged(tx, id);
     return toKeyView(updated, await creatorOf(tx, updated.createdBy));
-  });
+  }).finally(() => invalidateKeyLocally(id));
 }
 
 export function setKeyEnabled(db: Db, ctx: ActorContext, id: string, enabled: boolean): Promise<KeyView> {
@@ -243,8 +258,9 @@ export async function rollKey(db: Db, ctx: ActorContext, id: string, graceSecond
         previousSecretExpiresAt: { before: null, after: graceEnds?.toISOString() ?? null },
       },
     });
+    await notifyKeyChanged(tx, id);
     return { key: toKeyView(updated, await creatorOf(tx, updated.createdBy)), secret: generated.secret, signingSecret };
-  });
+  }).finally(() => invalidateKeyLocally(id));
 }
 
 /** Revoked keys stop working at once and stay listed; revoking is final. */
@@ -264,6 +280,7 @@ export async function revokeKey(db: Db, ctx: ActorContext, id: string): Promise<
       targetId: id,
       changes: { revokedAt: { before: null, after: now.toISOString() } },
     });
+    await notifyKeyChanged(tx, id);
     return toKeyView(updated, await creatorOf(tx, updated.createdBy));
-  });
+  }).finally(() => invalidateKeyLocally(id));
 }

@@ -1,7 +1,10 @@
 import type { Permission, Role } from "@/lib/permissions/catalog";
 
 /** Who is acting: a signed-in member, or (keys API) an API key. */
-export type Actor = { kind: "user"; userId: number; role: Role } | { kind: "key"; keyId: string };
+export type Actor =
+  | { kind: "user"; userId: number; role: Role }
+  // A key acting through the keys API; keys it creates are credited to its own creator.
+  | { kind: "key"; keyId: string; createdBy: number | null };
 
 /**
  * What every service function receives: the workspace it acts in (already

@@ -1,0 +1,4 @@
+import { getPricing, postPricing } from "@/lib/api/v1/account";
+import { routeHandlers } from "@/lib/api/operation";
+
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(getPricing, postPricing);

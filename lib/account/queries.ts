@@ -1,0 +1,62 @@
+import { desc, eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { ledgerEntries, prices, workspaces } from "@/db/schema";
+import { dottedDate, OPEN_ENDED } from "@/lib/format/dotted";
+
+export async function workspaceBalance(db: Db, workspaceId: number) {
+  const [row] = await db
+    .select({ balance: workspaces.balance, currency: workspaces.currency, updatedAt: workspaces.balanceUpdatedAt })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  const balance = Number(row.balance);
+  return {
+    balance,
+    currency: row.currency,
+    updated: dottedDate(row.updatedAt),
+    ...(balance <= 0 ? { credit_blocked: true as const } : {}),
+  };
+}
+
+function changeType(rate: string, prev: string): "Same" | "Increase" | "Decrease" {
+  const diff = Number(rate) - Number(prev);
+  return diff > 0 ? "Increase" : diff < 0 ? "Decrease" : "Same";
+}
+
+export async function priceList(db: Db) {
+  const rows = await db.select().from(prices).orderBy(prices.country, prices.mcc, prices.mnc);
+  return rows.map((p) => ({
+    mcc: p.mcc,
+    mnc: p.mnc,
+    mccmnc: p.mcc + p.mnc,
+    dialcode: p.dialcode,
+    country: p.country,
+    network: p.network,
+    rate: Number(p.rate),
+    prev_rate: Number(p.prevRate),
+    rate_start_date: dottedDate(p.rateStartDate),
+    rate_end_date: p.rateEndDate ? dottedDate(p.rateEndDate) : OPEN_ENDED,
+    change_type: changeType(p.rate, p.prevRate),
+  }));
+}
+
+const ID_PREFIX = { portal: "portal_P", api: "api_U", system: "system_S" } as const;
+export const PAYMENTS_LIMIT = 1000;
+
+/** The workspace's ledger, newest first (the latest 1,000 entries). */
+export async function payments(db: Db, workspaceId: number) {
+  const rows = await db
+    .select()
+    .from(ledgerEntries)
+    .where(eq(ledgerEntries.workspaceId, workspaceId))
+    .orderBy(desc(ledgerEntries.createdAt), desc(ledgerEntries.id))
+    .limit(PAYMENTS_LIMIT);
+  return rows.map((e) => ({
+    id: `${ID_PREFIX[e.source]}${e.id}`,
+    amount: Number(e.amount),
+    currency: e.currency,
+    date: e.createdAt.toISOString(),
+    type: e.type,
+    description: e.description,
+    source: e.source,
+  }));
+}

@@ -1,0 +1,47 @@
+import { ApiError } from "../errors";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The raw body as text, refusing more than 64 KiB however it is sent (declared or chunked). */
+export async function readBody(req: Request): Promise<string> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE");
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new ApiError("PAYLOAD_TOO_LARGE");
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ApiError("INVALID_BODY", "The body is not valid UTF-8");
+  }
+}
+
+/** A JSON object from the raw body: 415 for a declared non-JSON type, INVALID_BODY for anything else wrong. */
+export function parseJsonObject(raw: string, contentType: string | null): Record<string, unknown> {
+  const type = contentType?.split(";")[0].trim().toLowerCase();
+  if (type && type !== "application/json" && !/^application\/[\w.-]+\+json$/.test(type)) {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `The body must be application/json, not ${type}`);
+  }
+  if (raw.trim() === "") throw new ApiError("INVALID_BODY", "The body is empty: send a JSON object");
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ApiError("INVALID_BODY", "The body is not valid JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ApiError("INVALID_BODY", "The body must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,180 @@
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { ServiceError } from "@/lib/errors/service-error";
+import type { VerifiedKey } from "@/lib/keys/verify";
+import { log } from "@/lib/log";
+import { clientAddress } from "@/lib/net/client-address";
+import type { NamedPermission } from "@/lib/permissions/catalog";
+import { grants } from "@/lib/permissions/math";
+import { ApiError } from "../errors";
+import { errorResponse, json, newRequestId } from "../respond";
+import { getApiRuntime, type ApiRuntime } from "../runtime";
+import { checkAddress, checkSignature, checkStatus, findKey } from "./authenticate";
+import { parseWith, queryObject } from "./parse-input";
+import { parseJsonObject, readBody } from "./read-body";
+
+type Schema = z.ZodType | undefined;
+type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
+
+export type GuardConfig<B extends Schema, Q extends Schema, P extends Schema> = {
+  /** The permission this endpoint needs (`*` grants all). */
+  permission: NamedPermission;
+  body?: B;
+  /** An empty body stands for `{}` (e.g. POST /keys/:id/roll with no options). */
+  bodyOptional?: boolean;
+  query?: Q;
+  params?: P;
+};
+
+export type HandlerContext<B extends Schema, Q extends Schema, P extends Schema> = {
+  request: NextRequest;
+  requestId: string;
+  key: VerifiedKey;
+  workspace: { id: number; organizationId: number };
+  address: string | null;
+  body: Out<B>;
+  query: Out<Q>;
+  params: Out<P>;
+  runtime: ApiRuntime;
+};
+
+type Segment = { params: Promise<Record<string, string | string[]>> };
+type Gate<B extends Schema, Q extends Schema, P extends Schema> =
+  | { ok: true; key: VerifiedKey; body: Out<B>; query: Out<Q>; params: Out<P> }
+  | { ok: false; error: ApiError; key: VerifiedKey | null };
+
+const SERVICE_TO_API = { NOT_FOUND: "NOT_FOUND", FORBIDDEN: "FORBIDDEN", INVALID_INPUT: "INVALID_BODY", CONFLICT: "CONFLICT", RATE_LIMITED: "RATE_LIMIT_EXCEEDED" } as const;
+
+/**
+ * The one guard of /api/v1. The gate (authenticate → status → address →
+ * signature → permission → rate limit → input) and the handler run in two
+ * separate phases, so a handler's error can never turn into an authentication
+ * error, nor the reverse. Every response carries X-Request-Id and is logged
+ * (off the request path) unless the key is off the record.
+ */
+export function withApiKey<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined>(
+  config: GuardConfig<B, Q, P>,
+  handler: (ctx: HandlerContext<B, Q, P>) => Promise<unknown>,
+) {
+  return async (request: NextRequest, segment?: Segment): Promise<Response> => {
+    const startedAt = performance.now();
+    const requestId = newRequestId();
+    const address = clientAddress(request.headers);
+    let runtime: ApiRuntime;
+    try {
+      runtime = await getApiRuntime();
+    } catch (error) {
+      log.error({ err: error, requestId }, "api runtime unavailable");
+      return errorResponse(new ApiError("INTERNAL_ERROR", `Internal error (request ${requestId})`, { request_id: requestId }), requestId);
+    }
+
+    const gate = await runGate(config, request, segment, runtime, address);
+    let response: Response;
+    let errorCode: string | null = null;
+    if (!gate.ok) {
+      response = errorResponse(gate.error, requestId);
+      errorCode = gate.error.code;
+    } else {
+      const ctx: HandlerContext<B, Q, P> = {
+        request,
+        requestId,
+        key: gate.key,
+        workspace: { id: gate.key.workspaceId, organizationId: gate.key.organizationId },
+        address,
+        body: gate.body,
+        query: gate.query,
+        params: gate.params,
+        runtime,
+      };
+      ({ response, errorCode } = await runHandler(handler, ctx));
+      runtime.requestLog.touch(gate.key.id, address);
+    }
+
+    const key = gate.key;
+    if (!key?.offTheRecord) {
+      runtime.requestLog.record({
+        keyId: key?.id ?? null,
+        workspaceId: key?.workspaceId ?? null,
+        mode: key?.mode ?? null,
+        method: request.method,
+        path: request.nextUrl.pathname,
+        status: response.status,
+        errorCode,
+        latencyMs: Math.round(performance.now() - startedAt),
+        address,
+        requestId,
+      });
+    }
+    return response;
+  };
+}
+
+async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
+  config: GuardConfig<B, Q, P>,
+  request: NextRequest,
+  segment: Segment | undefined,
+  runtime: ApiRuntime,
+  address: string | null,
+): Promise<Gate<B, Q, P>> {
+  const blocked = runtime.limits.blockedFor(address);
+  if (blocked > 0) return { ok: false, key: null, error: tooManyAttempts(blocked) };
+  const now = Date.now();
+  let key: VerifiedKey | null = null;
+  try {
+    key = await findKey(request.headers, runtime.keys);
+    checkStatus(key, now);
+    checkAddress(key, address);
+    const hasBody = request.method !== "GET" && request.method !== "HEAD";
+    const raw = hasBody && (key.hmac || config.body) ? await readBody(request) : "";
+    await checkSignature(key, { method: request.method, path: request.nextUrl.pathname, headers: request.headers, body: raw }, runtime.replays, now);
+    if (!grants(key.permissions, config.permission)) {
+      throw new ApiError("FORBIDDEN", `This API key lacks the ${config.permission} permission`);
+    }
+    const rate = await runtime.limits.request(key.workspaceId, key.rateLimitPerSecond);
+    if (!rate.ok) {
+      throw new ApiError("RATE_LIMIT_EXCEEDED", undefined, {}, { "Retry-After": String(rate.retryAfterSeconds) });
+    }
+    const json = config.bodyOptional && raw.trim() === "" ? {} : config.body ? parseJsonObject(raw, request.headers.get("content-type")) : undefined;
+    const body = (config.body ? parseWith(config.body, json, "INVALID_BODY") : undefined) as Out<B>;
+    const query = (config.query ? parseWith(config.query, queryObject(request.nextUrl), "INVALID_PARAMETER") : undefined) as Out<Q>;
+    const params = (config.params ? parseWith(config.params, await segment?.params, "NOT_FOUND") : undefined) as Out<P>;
+    return { ok: true, key, body, query, params };
+  } catch (error) {
+    if (!(error instanceof ApiError)) {
+      log.error({ err: error }, "api guard failed");
+      return { ok: false, key, error: new ApiError("INTERNAL_ERROR") };
+    }
+    if (error.code === "INVALID_API_KEY" || error.code === "INVALID_SIGNATURE") {
+      const limited = await runtime.limits.failure(address).catch(() => ({ ok: true as const }));
+      if (!limited.ok) return { ok: false, key, error: tooManyAttempts(limited.retryAfterSeconds) };
+    }
+    return { ok: false, key, error };
+  }
+}
+
+function tooManyAttempts(retryAfterSeconds: number): ApiError {
+  return new ApiError("TOO_MANY_ATTEMPTS", undefined, {}, { "Retry-After": String(retryAfterSeconds) });
+}
+
+async function runHandler<C extends { requestId: string }>(
+  handler: (ctx: C) => Promise<unknown>,
+  ctx: C,
+): Promise<{ response: Response; errorCode: string | null }> {
+  try {
+    const result = await handler(ctx);
+    if (result instanceof Response) {
+      result.headers.set("X-Request-Id", ctx.requestId);
+      return { response: result, errorCode: null };
+    }
+    return { response: json(result, ctx.requestId), errorCode: null };
+  } catch (error) {
+    if (error instanceof ApiError) return { response: errorResponse(error, ctx.requestId), errorCode: error.code };
+    if (error instanceof ServiceError) {
+      const apiError = new ApiError(SERVICE_TO_API[error.code], error.message);
+      return { response: errorResponse(apiError, ctx.requestId), errorCode: apiError.code };
+    }
+    log.error({ err: error, requestId: ctx.requestId }, "api handler failed");
+    const internal = new ApiError("INTERNAL_ERROR", `Internal error (request ${ctx.requestId})`, { request_id: ctx.requestId });
+    return { response: errorResponse(internal, ctx.requestId), errorCode: internal.code };
+  }
+}

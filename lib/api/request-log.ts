@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { apiRequests } from "@/db/schema";
+import { log } from "@/lib/log";
+
+export type RequestLogEntry = typeof apiRequests.$inferInsert;
+
+/**
+ * Writes the request log in batches, off the request path: `record` only pushes
+ * to memory; a timer flushes at most every `intervalMs` in one INSERT. The same
+ * flush updates `last_used_at`/address, at most once a minute per key. If the
+ * database is slow, the queue is capped and the oldest rows are dropped (and
+ * counted in the log) rather than holding memory or requests.
+ */
+export class RequestLog {
+  private queue: RequestLogEntry[] = [];
+  private touched = new Map<string, { at: Date; address: string | null }>();
+  private lastTouchWritten = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  dropped = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options = { intervalMs: 200, maxBatch: 1000, maxQueue: 50_000, touchEveryMs: 60_000 },
+  ) {}
+
+  record(entry: RequestLogEntry): void {
+    if (this.queue.length >= this.options.maxQueue) {
+      this.queue.shift();
+      this.dropped++;
+    }
+    this.queue.push(entry);
+    this.schedule();
+  }
+
+  /** Notes a successful use of a key; written with the next flush if a minute has passed since the last write. */
+  touch(keyId: string, address: string | null, now = Date.now()): void {
+    const last = this.lastTouchWritten.get(keyId) ?? 0;
+    if (now - last < this.options.touchEveryMs) return;
+    this.lastTouchWritten.set(keyId, now);
+    this.touched.set(keyId, { at: new Date(now), address });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.options.intervalMs);
+    this.timer.unref?.();
+  }
+
+  /** Writes everything queued so far (tests and shutdown await it). */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.queue.length === 0 && this.touched.size === 0) return;
+    this.flushing = this.write().finally(() => (this.flushing = null));
+    await this.flushing;
+    if (this.queue.length > 0) await this.flush();
+  }
+
+  private async write(): Promise<void> {
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    const touched = [...this.touched];
+    this.touched.clear();
+    try {
+      if (batch.length) await this.db.insert(apiRequests).values(batch);
+      for (const [keyId, { at, address }] of touched) {
+        await this.db.execute(
+          sql`update api_keys set last_used_at = ${at}, last_used_address = ${address} where id = ${keyId} and (last_used_at is null or last_used_at < ${at})`,
+        );
+      }
+    } catch (error) {
+      this.dropped += batch.length;
+      log.error({ err: error, rows: batch.length }, "request log flush failed; rows dropped");
+    }
+    if (this.dropped) {
+      log.warn({ dropped: this.dropped }, "request log rows dropped");
+      this.dropped = 0;
+    }
+  }
+}

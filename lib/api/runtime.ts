@@ -1,0 +1,65 @@
+import { Redis } from "ioredis";
+import { getDatabase, type Db } from "@/db";
+import type { Database } from "@/db/client";
+import { KEY_CHANGES_CHANNEL, KeyCache, KeyStore, registerKeyCache } from "@/lib/keys/verify";
+import { log } from "@/lib/log";
+import { ApiRateLimits } from "./rate-limits";
+import { DatabaseReplayStore, RedisReplayStore, type ReplayStore } from "./replay-store";
+import { RequestLog } from "./request-log";
+
+/** Everything the guard keeps per process: one of each, on globalThis (Next evaluates modules several times). */
+export type ApiRuntime = {
+  db: Db;
+  keys: KeyStore;
+  limits: ApiRateLimits;
+  replays: ReplayStore;
+  requestLog: RequestLog;
+  close(): Promise<void>;
+};
+
+const globalForRuntime = globalThis as unknown as { __apiRuntime?: Promise<ApiRuntime> };
+
+export function getApiRuntime(): Promise<ApiRuntime> {
+  globalForRuntime.__apiRuntime ??= getDatabase()
+    .then((database) => createApiRuntime(database, { redisUrl: process.env.REDIS_URL }))
+    .catch((error) => {
+      globalForRuntime.__apiRuntime = undefined;
+      throw error;
+    });
+  return globalForRuntime.__apiRuntime;
+}
+
+export async function createApiRuntime(
+  database: Database,
+  options: { redisUrl?: string; cacheTtlMs?: number } = {},
+): Promise<ApiRuntime> {
+  const cache = new KeyCache(options.cacheTtlMs ?? Number(process.env.KEY_CACHE_TTL_MS ?? 500));
+  const unregister = registerKeyCache(cache);
+  // Changes made by any instance arrive here; a reconnect may have missed some, so start clean.
+  const unlisten = await database.listen(
+    KEY_CHANGES_CHANNEL,
+    (keyId) => cache.invalidateKey(keyId),
+    () => cache.clear(),
+  );
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : null;
+  redis?.on("error", (error) => log.error({ err: error }, "redis error"));
+  const requestLog = new RequestLog(database.db);
+  return {
+    db: database.db,
+    keys: new KeyStore(database.db, cache),
+    limits: ApiRateLimits.create({ redis, db: database.db }),
+    replays: redis ? new RedisReplayStore(redis) : new DatabaseReplayStore(database.db),
+    requestLog,
+    async close() {
+      unregister();
+      await requestLog.flush();
+      await unlisten().catch(() => {});
+      redis?.disconnect();
+    },
+  };
+}
+
+/** Tests: use this runtime for the route handlers of this process. */
+export function useApiRuntime(runtime: ApiRuntime): void {
+  globalForRuntime.__apiRuntime = Promise.resolve(runtime);
+}

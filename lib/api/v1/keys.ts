@@ -1,0 +1,197 @@
+import { z } from "zod";
+import { cidrSchema } from "@/lib/net/cidr";
+import { createKey, getKey, listKeys, revokeKey, rollKey, updateKey } from "@/lib/keys/service";
+import {
+  allowedCidrsSchema,
+  keyIdSchema,
+  keyModeSchema,
+  keyNameSchema,
+  permissionsSchema,
+  postbackUrlSchema,
+  rollGraceSchema,
+} from "@/lib/keys/schemas";
+import { KEY_STATUSES, type KeyView } from "@/lib/keys/view";
+import { ALL_PERMISSIONS } from "@/lib/permissions/catalog";
+import type { ActorContext } from "@/lib/workspaces/actor";
+import type { HandlerContext } from "../guard/with-api-key";
+import { operation } from "../operation";
+import { GUARD_ERRORS } from "./account";
+
+/** A key as the API shows it (api-v1.md §7): never a secret, never a hash. */
+export const apiKeySchema = z
+  .object({
+    id: z.string().meta({ example: "key_3hF9sK2LmQpX7wZa" }),
+    name: z.string(),
+    mode: z.enum(["live", "test"]),
+    start: z.string().meta({ example: "sk_prod_AbC1" }),
+    last4: z.string(),
+    permissions: z.array(z.enum(ALL_PERMISSIONS)),
+    enabled: z.boolean(),
+    status: z.enum(KEY_STATUSES),
+    hmac: z.boolean(),
+    allowed_cidrs: z.array(z.string()),
+    postback_url: z.string().nullable(),
+    off_the_record: z.boolean(),
+    expires_at: z.iso.datetime().nullable(),
+    last_used_at: z.iso.datetime().nullable(),
+    created_at: z.iso.datetime(),
+    revoked_at: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "ApiKey" });
+
+const createdKeySchema = apiKeySchema
+  .extend({
+    secret: z.string().meta({ description: "The API key. Shown once." }),
+    signing_secret: z.string().optional().meta({ description: "The HMAC signing secret, when hmac is on. Shown once." }),
+  })
+  .meta({ id: "CreatedApiKey" });
+
+function toApiKey(k: KeyView): z.infer<typeof apiKeySchema> {
+  return {
+    id: k.id,
+    name: k.name,
+    mode: k.mode,
+    start: k.start,
+    last4: k.last4,
+    permissions: k.permissions,
+    enabled: k.enabled,
+    status: k.status,
+    hmac: k.hmac,
+    allowed_cidrs: k.allowedCidrs,
+    postback_url: k.postbackUrl,
+    off_the_record: k.offTheRecord,
+    expires_at: k.expiresAt,
+    last_used_at: k.lastUsedAt,
+    created_at: k.createdAt,
+    revoked_at: k.revokedAt,
+  };
+}
+
+function withSecrets(created: { key: KeyView; secret: string; signingSecret: string | null }) {
+  return { ...toApiKey(created.key), secret: created.secret, ...(created.signingSecret ? { signing_secret: created.signingSecret } : {}) };
+}
+
+/** The calling key as an actor: it may grant at most its own (effective) permissions. */
+function actorOf(ctx: HandlerContext<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>): ActorContext {
+  return {
+    workspaceId: ctx.workspace.id,
+    organizationId: ctx.workspace.organizationId,
+    actor: { kind: "key", keyId: ctx.key.id, createdBy: ctx.key.createdBy },
+    ceiling: ctx.key.permissions,
+    address: ctx.address,
+  };
+}
+
+const futureInstant = z.iso
+  .datetime({ offset: true, error: "expires_at must be an ISO 8601 date-time" })
+  .transform((s) => new Date(s))
+  .refine((d) => d.getTime() > Date.now(), "expires_at must be in the future");
+
+const createBody = z
+  .object({
+    name: keyNameSchema,
+    mode: keyModeSchema.default("live"),
+    permissions: permissionsSchema,
+    hmac: z.boolean().default(false),
+    allowed_cidrs: allowedCidrsSchema.default([]),
+    postback_url: postbackUrlSchema.nullable().default(null),
+    off_the_record: z.boolean().default(false),
+    expires_at: futureInstant.nullable().default(null),
+  })
+  .meta({ id: "CreateApiKey" });
+
+const updateBody = z
+  .strictObject({
+    name: keyNameSchema,
+    permissions: permissionsSchema,
+    enabled: z.boolean(),
+    allowed_cidrs: z.array(cidrSchema).max(100),
+    postback_url: postbackUrlSchema.nullable(),
+    off_the_record: z.boolean(),
+    expires_at: futureInstant.nullable(),
+  })
+  .partial()
+  .meta({ id: "UpdateApiKey", description: "Any subset of the editable fields; mode and hmac never change." });
+
+const rollBody = z.object({ expires_in_seconds: rollGraceSchema.default(0) }).meta({ id: "RollApiKey" });
+const idParams = z.object({ id: keyIdSchema });
+const listQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+});
+
+const KEY_ERRORS = [...GUARD_ERRORS, "NOT_FOUND"] as const;
+const WRITE_ERRORS = [...KEY_ERRORS, "INVALID_BODY", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "CONFLICT"] as const;
+
+// GET /keys — the workspace's keys (paginated; never a secret)
+export const listApiKeys = operation(
+  {
+    method: "GET",
+    path: "/keys",
+    tag: "API keys",
+    summary: "List API keys",
+    permission: "keys.read",
+    query: listQuery,
+    response: z.object({ keys: z.array(apiKeySchema), total: z.number(), page: z.number(), limit: z.number(), total_pages: z.number() }),
+    errors: [...GUARD_ERRORS, "INVALID_PARAMETER"],
+  },
+  async (ctx) => {
+    const page = await listKeys(ctx.runtime.db, actorOf(ctx), { page: ctx.query.page, pageSize: ctx.query.limit, sort: "createdAt", dir: "desc", q: "" });
+    return { keys: page.rows.map(toApiKey), total: page.total, page: page.page, limit: page.pageSize, total_pages: page.pageCount };
+  },
+);
+
+// POST /keys — create a key within this key's own permissions; returns the secret once
+export const createApiKey = operation(
+  { method: "POST", path: "/keys", tag: "API keys", summary: "Create an API key", permission: "keys.write", body: createBody, response: createdKeySchema, status: 201, errors: [...WRITE_ERRORS] },
+  async (ctx) => {
+    const b = ctx.body;
+    const created = await createKey(ctx.runtime.db, actorOf(ctx), {
+      name: b.name,
+      mode: b.mode,
+      permissions: b.permissions,
+      hmac: b.hmac,
+      allowedCidrs: b.allowed_cidrs,
+      postbackUrl: b.postback_url,
+      offTheRecord: b.off_the_record,
+      expiresAt: b.expires_at,
+    });
+    return Response.json(withSecrets(created), { status: 201, headers: { "Cache-Control": "no-store" } });
+  },
+);
+
+// GET /keys/:id — one key
+export const getApiKey = operation(
+  { method: "GET", path: "/keys/{id}", tag: "API keys", summary: "Get an API key", permission: "keys.read", params: idParams, response: apiKeySchema, errors: [...KEY_ERRORS] },
+  async (ctx) => toApiKey(await getKey(ctx.runtime.db, actorOf(ctx), ctx.params.id)),
+);
+
+// PATCH /keys/:id — change name, permissions, enabled, expiry, CIDRs, postback URL, off-the-record
+export const updateApiKey = operation(
+  { method: "PATCH", path: "/keys/{id}", tag: "API keys", summary: "Update an API key", permission: "keys.write", params: idParams, body: updateBody, response: apiKeySchema, errors: [...WRITE_ERRORS] },
+  async (ctx) => {
+    const b = ctx.body;
+    const updated = await updateKey(ctx.runtime.db, actorOf(ctx), ctx.params.id, {
+      name: b.name,
+      permissions: b.permissions,
+      enabled: b.enabled,
+      allowedCidrs: b.allowed_cidrs,
+      postbackUrl: b.postback_url,
+      offTheRecord: b.off_the_record,
+      expiresAt: b.expires_at,
+    });
+    return toApiKey(updated);
+  },
+);
+
+// POST /keys/:id/roll — a new secret; the old one works for expires_in_seconds more (0 = stops now)
+export const rollApiKey = operation(
+  { method: "POST", path: "/keys/{id}/roll", tag: "API keys", summary: "Roll an API key", permission: "keys.write", params: idParams, body: rollBody, bodyOptional: true, response: createdKeySchema, errors: [...WRITE_ERRORS] },
+  async (ctx) => withSecrets(await rollKey(ctx.runtime.db, actorOf(ctx), ctx.params.id, ctx.body.expires_in_seconds)),
+);
+
+// DELETE /keys/:id — revoke: refused everywhere within a second; stays listed as revoked
+export const revokeApiKey = operation(
+  { method: "DELETE", path: "/keys/{id}", tag: "API keys", summary: "Revoke an API key", permission: "keys.write", params: idParams, response: apiKeySchema, errors: [...KEY_ERRORS, "CONFLICT"] },
+  async (ctx) => toApiKey(await revokeKey(ctx.runtime.db, actorOf(ctx), ctx.params.id)),
+);
