@@ -37,6 +37,6 @@ export async function closeDatabase(): Promise<void> {
 }
 
 /** Tests and scripts: make `database` the process's database (route handlers then use it). */
-export function useDatabase(database: Database): void {
+export function installDatabase(database: Database): void {
   globalForDb.__portalDb = Promise.resolve(database);
 }

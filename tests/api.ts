@@ -3,7 +3,7 @@
  * database: `callApi(handler, { method, path, key, body, address })`.
  */
 import { NextRequest } from "next/server";
-import { createApiRuntime, useApiRuntime, type ApiRuntime } from "@/lib/api/runtime";
+import { createApiRuntime, installApiRuntime, type ApiRuntime } from "@/lib/api/runtime";
 import { signatureOf } from "@/lib/api/guard/authenticate";
 import { createKey } from "@/lib/keys/service";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
@@ -15,7 +15,7 @@ export type Handler = (request: NextRequest, segment?: { params: Promise<Record<
 
 export async function startRuntime(t: TestDatabase, options: { redisUrl?: string } = {}): Promise<ApiRuntime> {
   const runtime = await createApiRuntime(t.database, options);
-  useApiRuntime(runtime);
+  installApiRuntime(runtime);
   return runtime;
 }
 
@@ -32,7 +32,8 @@ export type CallOptions = {
   sign?: { secret: string; timestamp?: number };
 };
 
-export async function callApi(handler: Handler, o: CallOptions): Promise<{ status: number; body: any; headers: Headers }> {
+export async function callApi(handler: Handler, o: CallOptions): Promise<{ status: number; // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  body: any; headers: Headers }> {
   const method = o.method ?? "GET";
   const body = o.body === undefined ? undefined : typeof o.body === "string" ? o.body : JSON.stringify(o.body);
   const headers = new Headers(o.headers);

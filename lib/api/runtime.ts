@@ -60,6 +60,6 @@ export async function createApiRuntime(
 }
 
 /** Tests: use this runtime for the route handlers of this process. */
-export function useApiRuntime(runtime: ApiRuntime): void {
+export function installApiRuntime(runtime: ApiRuntime): void {
   globalForRuntime.__apiRuntime = Promise.resolve(runtime);
 }
