@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
@@ -6,6 +7,30 @@ import { defineConfig, devices } from "@playwright/test";
 const PORT = Number(process.env.E2E_PORT ?? 3200);
 const baseURL = `http://127.0.0.1:${PORT}`;
 const dataDir = path.resolve(".data", "e2e-pglite");
+
+// The multi-instance suite: two portal instances on one Postgres (a fresh database
+// made by scripts/test.mjs), sharing secrets and, when set, Redis.
+const pgUrl = process.env.E2E_DATABASE_URL;
+const INSTANCE_A = `http://127.0.0.1:${PORT + 1}`; // e2e/helpers.ts derives the same URLs
+const shared = {
+  AUTH_SECRET: process.env.E2E_AUTH_SECRET ?? randomBytes(32).toString("base64"),
+  KEY_ENCRYPTION_KEY: process.env.E2E_KEY_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+};
+const pgInstance = (port: number) => ({
+  command: "node server.mjs",
+  url: `http://127.0.0.1:${port}/api/health`,
+  timeout: 120_000,
+  reuseExistingServer: false,
+  stdout: "pipe" as const,
+  env: {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: pgUrl!,
+    REDIS_URL: process.env.REDIS_URL ?? "",
+    ...shared,
+    NEXT_TELEMETRY_DISABLED: "1",
+  },
+});
 
 export default defineConfig({
   testDir: "./e2e",
@@ -36,8 +61,14 @@ export default defineConfig({
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
     { name: "ui", testMatch: /\.spec\.ts/, dependencies: ["setup"], use: { ...devices["Desktop Chrome"], channel: undefined } },
+    ...(pgUrl
+      ? [
+          { name: "api-setup", testMatch: /api\.setup\.ts/, use: { baseURL: INSTANCE_A } },
+          { name: "api", testMatch: /\.api\.ts/, dependencies: ["api-setup"], use: { baseURL: INSTANCE_A } },
+        ]
+      : []),
   ],
-  webServer: {
+  webServer: [{
     command: `node scripts/e2e-server.mjs`,
     url: `${baseURL}/api/health`,
     timeout: 120_000,
@@ -49,7 +80,8 @@ export default defineConfig({
       PGLITE_DATA_DIR: dataDir,
       // The embedded default, whatever the developer's shell has.
       DATABASE_URL: "",
+      REDIS_URL: "",
       NEXT_TELEMETRY_DISABLED: "1",
     },
-  },
+  }, ...(pgUrl ? [pgInstance(PORT + 1), pgInstance(PORT + 2)] : [])],
 });

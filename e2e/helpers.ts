@@ -1,5 +1,11 @@
 import { expect, type Page } from "@playwright/test";
 
+const PORT = Number(process.env.E2E_PORT ?? 3200);
+/** The two Postgres-backed instances of the multi-instance suite (see playwright.config.ts). */
+export const INSTANCE_A = `http://127.0.0.1:${PORT + 1}`;
+export const INSTANCE_B = `http://127.0.0.1:${PORT + 2}`;
+export const API_KEY_FILE = ".data/e2e-auth/api-key.json";
+
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "acme-demo-password";
 
 export const USERS = {

@@ -63,13 +63,34 @@ function ensureChromium() {
   return false;
 }
 
+/**
+ * With DATABASE_URL, the multi-instance E2E suite gets a fresh database on that
+ * server (two portal instances share it); dropped afterwards.
+ */
+async function withE2eDatabase(fn) {
+  const url = process.env.DATABASE_URL;
+  if (!url) return fn({});
+  const { default: postgres } = await import("postgres");
+  const name = `e2e_${process.pid}_${Date.now().toString(36)}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${name}"`);
+  const e2eUrl = new URL(url);
+  e2eUrl.pathname = `/${name}`;
+  try {
+    return fn({ E2E_DATABASE_URL: e2eUrl.toString() });
+  } finally {
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  }
+}
+
 if (wants("e2e")) {
   const file = "test-results/e2e-results.json";
   rmSync(file, { force: true });
   const built = ensureChromium() && run(process.execPath, ["node_modules/next/dist/bin/next", "build"]);
   if (!built) record("e2e (playwright)", 0, 1);
   else {
-    const ok = run(bin("playwright"), ["test"]);
+    const ok = await withE2eDatabase((extraEnv) => run(bin("playwright"), ["test"], extraEnv));
     const report = existsSync(file) ? readJson(file) : null;
     if (report) {
       const s = report.stats;

@@ -2,7 +2,9 @@
  * Calling /api/v1 route handlers directly, as Next would, against a test
  * database: `callApi(handler, { method, path, key, body, address })`.
  */
+import { randomBytes } from "node:crypto";
 import { NextRequest } from "next/server";
+import { expect } from "vitest";
 import { createApiRuntime, installApiRuntime, type ApiRuntime } from "@/lib/api/runtime";
 import { signatureOf } from "@/lib/api/guard/authenticate";
 import { createKey } from "@/lib/keys/service";
@@ -72,4 +74,45 @@ export async function makeKey(t: TestDatabase, input: Partial<CreateKeyInput> = 
     expiresAt: null,
     ...input,
   });
+}
+
+/**
+ * A random address in the IPv6 documentation range. Failed authentications are
+ * counted per address (in Redis when set, shared by every test file and run for a
+ * minute), so a test that provokes them must not share its address with another.
+ */
+export function randomAddress(): string {
+  const group = () => randomBytes(2).toString("hex");
+  return `2001:db8:${group()}:${group()}:${group()}:${group()}:${group()}:${group()}`;
+}
+
+/** X-Timestamp and X-Signature as a client computes them: over the path only, never the query string. */
+export function signedHeaders(
+  signingSecret: string,
+  method: string,
+  path: string,
+  body = "",
+  timestamp = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  const ts = String(timestamp);
+  const pathname = new URL(path, "http://localhost").pathname;
+  return { "x-timestamp": ts, "x-signature": signatureOf(signingSecret, method, pathname, ts, body) };
+}
+
+/** Runs `call` with `runtime` as this process's runtime (another "instance"), then reinstalls `home`. */
+export async function through<T>(runtime: ApiRuntime, home: ApiRuntime, call: () => Promise<T>): Promise<T> {
+  installApiRuntime(runtime);
+  try {
+    return await call();
+  } finally {
+    installApiRuntime(home);
+  }
+}
+
+/** The documented error shape: `{status:false, error_code, description}`, the code's status, and a request id. */
+export function expectApiError(res: { status: number; body: unknown; headers: Headers }, status: number, code: string): void {
+  expect(res.status).toBe(status);
+  expect(res.body).toMatchObject({ status: false, error_code: code, description: expect.any(String) });
+  expect((res.body as { description: string }).description.length).toBeGreaterThan(0);
+  expect(res.headers.get("x-request-id")).toMatch(/^req_[\w-]+$/);
 }

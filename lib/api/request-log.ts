@@ -65,16 +65,22 @@ export class RequestLog {
     const batch = this.queue.splice(0, this.options.maxBatch);
     const touched = [...this.touched];
     this.touched.clear();
-    try {
-      if (batch.length) await this.db.insert(apiRequests).values(batch);
-      for (const [keyId, { at, address }] of touched) {
-        await this.db.execute(
-          sql`update api_keys set last_used_at = ${at}, last_used_address = ${address} where id = ${keyId} and (last_used_at is null or last_used_at < ${at})`,
-        );
+    if (batch.length) {
+      try {
+        await this.db.insert(apiRequests).values(batch);
+      } catch (error) {
+        this.dropped += batch.length;
+        log.error({ err: error, rows: batch.length }, "request log insert failed; rows dropped");
       }
-    } catch (error) {
-      this.dropped += batch.length;
-      log.error({ err: error, rows: batch.length }, "request log flush failed; rows dropped");
+    }
+    for (const [keyId, { at, address }] of touched) {
+      // ISO text with a cast: a raw Date parameter in a sql`` template is not serialized by every driver build.
+      const iso = at.toISOString();
+      await this.db
+        .execute(
+          sql`update api_keys set last_used_at = ${iso}::timestamptz, last_used_address = ${address} where id = ${keyId} and (last_used_at is null or last_used_at < ${iso}::timestamptz)`,
+        )
+        .catch((error) => log.error({ err: error, keyId }, "last_used_at update failed"));
     }
     if (this.dropped) {
       log.warn({ dropped: this.dropped }, "request log rows dropped");

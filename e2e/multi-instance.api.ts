@@ -1,0 +1,68 @@
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { API_KEY_FILE, INSTANCE_A, INSTANCE_B } from "./helpers";
+
+// Two portal instances (A and B) on one Postgres: what one instance changes, the other enforces.
+const admin = () => (JSON.parse(readFileSync(API_KEY_FILE, "utf8")) as { secret: string }).secret;
+
+async function createKey(request: APIRequestContext, body: object) {
+  const res = await request.post(`${INSTANCE_A}/api/v1/keys`, { headers: { "X-API-Key": admin() }, data: body });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as { id: string; secret: string; signing_secret?: string };
+}
+
+test("a key revoked through instance A is refused by instance B within 1 s", async ({ request }) => {
+  const key = await createKey(request, { name: "revoke across instances", permissions: ["balance.read"] });
+  const onB = () => request.get(`${INSTANCE_B}/api/v1/user/balance`, { headers: { "X-API-Key": key.secret } });
+  expect((await onB()).status()).toBe(200); // B has it cached now
+
+  const revoke = await request.delete(`${INSTANCE_A}/api/v1/keys/${key.id}`, { headers: { "X-API-Key": admin() } });
+  expect(revoke.status()).toBe(200);
+  const revokedAt = Date.now();
+  let refused = false;
+  while (Date.now() - revokedAt < 1000) {
+    const res = await onB();
+    if (res.status() === 401) {
+      expect((await res.json()).error_code).toBe("API_KEY_INACTIVE");
+      refused = true;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  expect(refused, "instance B still accepted the key 1 s after the revoke").toBe(true);
+});
+
+test("a signed request replayed through the other instance is refused", async ({ request }) => {
+  const key = await createKey(request, { name: "replay across instances", permissions: ["balance.read"], hmac: true });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac("sha256", key.signing_secret!).update(`GET|/api/v1/user/balance|${timestamp}|`).digest("hex");
+  const headers = { "X-API-Key": key.secret, "X-Timestamp": timestamp, "X-Signature": signature };
+  expect((await request.get(`${INSTANCE_A}/api/v1/user/balance`, { headers })).status()).toBe(200);
+  const replay = await request.get(`${INSTANCE_B}/api/v1/user/balance`, { headers });
+  expect(replay.status()).toBe(401);
+  expect(await replay.json()).toMatchObject({ error_code: "INVALID_SIGNATURE", description: expect.stringMatching(/replay/) });
+});
+
+test("a forged X-Forwarded-For never passes an allowlist: the socket address decides", async ({ request }) => {
+  const outside = await createKey(request, { name: "allowlist 10/8", permissions: ["balance.read"], allowed_cidrs: ["10.0.0.0/8"] });
+  const forged = await request.get(`${INSTANCE_A}/api/v1/user/balance`, {
+    headers: { "X-API-Key": outside.secret, "X-Forwarded-For": "10.1.2.3", "X-Portal-Client-Address": "10.1.2.3" },
+  });
+  expect(forged.status()).toBe(401);
+  expect((await forged.json()).error_code).toBe("IP_NOT_ALLOWED");
+
+  const loopback = await createKey(request, { name: "allowlist loopback", permissions: ["balance.read"], allowed_cidrs: ["127.0.0.0/8", "::1/128"] });
+  const allowed = await request.get(`${INSTANCE_B}/api/v1/user/balance`, { headers: { "X-API-Key": loopback.secret } });
+  expect(allowed.status()).toBe(200);
+});
+
+test("unknown paths and wrong methods answer JSON with a request id, never HTML", async ({ request }) => {
+  const unknown = await request.get(`${INSTANCE_A}/api/v1/no/such/thing`);
+  expect(unknown.status()).toBe(404);
+  expect(await unknown.json()).toMatchObject({ status: false, error_code: "NOT_FOUND" });
+  expect(unknown.headers()["x-request-id"]).toMatch(/^req_/);
+  const wrong = await request.put(`${INSTANCE_B}/api/v1/user/balance`, { headers: { "X-API-Key": admin() } });
+  expect(wrong.status()).toBe(405);
+  expect(await wrong.json()).toMatchObject({ error_code: "METHOD_NOT_ALLOWED" });
+});
