@@ -1,4 +1,4 @@
-import { bigint, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * One row per /api/v1 request (not for off-the-record keys), written in batches
@@ -41,5 +41,26 @@ export const signatureReplays = pgTable(
     primaryKey({ columns: [t.keyId, t.signature] }),
     // The periodic purge of expired entries.
     index("signature_replays_expiry").on(t.expiresAt),
+  ],
+);
+
+/**
+ * Requests per key per hour, by status and error code. Kept for every key, off
+ * the record or not ("counters still move"): the key page's chart and error-code
+ * table read these, not the log.
+ */
+export const apiRequestCounts = pgTable(
+  "api_request_counts",
+  {
+    keyId: text("key_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    status: smallint("status").notNull(),
+    // "" when the request succeeded.
+    errorCode: text("error_code").notNull().default(""),
+    count: integer("count").notNull(),
+  },
+  (t) => [
+    // The key page: one key's counts over a period.
+    primaryKey({ columns: [t.keyId, t.hour, t.status, t.errorCode] }),
   ],
 );

@@ -115,6 +115,27 @@ describe("authentication", () => {
     expect((await balance(rolled.secret)).status).toBe(200);
   });
 
+  it("ends an earlier grace at once when a key is rolled again", async () => {
+    const { key, secret: first } = await makeKey(t);
+    const second = await rollKey(t.db, await ownerCtx(), key.id, 3600);
+    expect((await balance(first)).status).toBe(200);
+    const third = await rollKey(t.db, await ownerCtx(), key.id, 3600);
+    expectApiError(await balance(first), 401, "INVALID_API_KEY");
+    expect((await balance(second.secret)).status).toBe(200);
+    expect((await balance(third.secret)).status).toBe(200);
+  });
+
+  it("refuses both the current and the old secret of a revoked key, even during a roll's grace", async () => {
+    const { key, secret: old } = await makeKey(t);
+    const rolled = await rollKey(t.db, await ownerCtx(), key.id, 3600);
+    expect((await balance(old)).status).toBe(200);
+    await revokeKey(t.db, await ownerCtx(), key.id);
+    expectApiError(await balance(rolled.secret), 401, "API_KEY_INACTIVE");
+    const oldReply = await balance(old);
+    expect(oldReply.status).toBe(401);
+    expect(["INVALID_API_KEY", "API_KEY_INACTIVE"]).toContain(oldReply.body.error_code);
+  });
+
   it("refuses the old secret at once after a roll without grace", async () => {
     const { key, secret: old } = await makeKey(t);
     expect((await balance(old)).status).toBe(200); // cached as valid first

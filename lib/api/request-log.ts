@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiRequests } from "@/db/schema";
+import { apiRequestCounts, apiRequests } from "@/db/schema";
 import { log } from "@/lib/log";
 
 export type RequestLogEntry = typeof apiRequests.$inferInsert;
@@ -14,6 +14,8 @@ export type RequestLogEntry = typeof apiRequests.$inferInsert;
  */
 export class RequestLog {
   private queue: RequestLogEntry[] = [];
+  // "keyId|hourIso|status|errorCode" → requests since the last flush.
+  private counts = new Map<string, number>();
   private touched = new Map<string, { at: Date; address: string | null }>();
   private lastTouchWritten = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
@@ -31,6 +33,14 @@ export class RequestLog {
       this.dropped++;
     }
     this.queue.push(entry);
+    this.schedule();
+  }
+
+  /** Counts a request of a key by hour, status and error code (also for off-the-record keys). */
+  count(keyId: string, status: number, errorCode: string | null, now = Date.now()): void {
+    const hour = new Date(now - (now % 3_600_000)).toISOString();
+    const id = `${keyId}|${hour}|${status}|${errorCode ?? ""}`;
+    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
     this.schedule();
   }
 
@@ -55,7 +65,7 @@ export class RequestLog {
   /** Writes everything queued so far (tests and shutdown await it). */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.queue.length === 0 && this.touched.size === 0) return;
+    if (this.queue.length === 0 && this.touched.size === 0 && this.counts.size === 0) return;
     this.flushing = this.write().finally(() => (this.flushing = null));
     await this.flushing;
     if (this.queue.length > 0) await this.flush();
@@ -65,6 +75,22 @@ export class RequestLog {
     const batch = this.queue.splice(0, this.options.maxBatch);
     const touched = [...this.touched];
     this.touched.clear();
+    const counts = [...this.counts];
+    this.counts.clear();
+    if (counts.length) {
+      const rows = counts.map(([id, count]) => {
+        const [keyId, hour, status, errorCode] = id.split("|");
+        return { keyId, hour: new Date(hour), status: Number(status), errorCode, count };
+      });
+      await this.db
+        .insert(apiRequestCounts)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [apiRequestCounts.keyId, apiRequestCounts.hour, apiRequestCounts.status, apiRequestCounts.errorCode],
+          set: { count: sql`${apiRequestCounts.count} + excluded.count` },
+        })
+        .catch((error) => log.error({ err: error, rows: rows.length }, "request counts flush failed"));
+    }
     if (batch.length) {
       try {
         await this.db.insert(apiRequests).values(batch);

@@ -55,7 +55,8 @@ export async function checkSignature(
   const signature = request.headers.get("x-signature")?.trim().toLowerCase();
   if (!timestamp || !signature) throw new ApiError("SIGNATURE_REQUIRED");
   if (!/^\d{1,12}$/.test(timestamp)) throw new ApiError("INVALID_SIGNATURE", "X-Timestamp must be Unix seconds");
-  if (Math.abs(now / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
+  // Whole seconds on both sides: the header is whole seconds.
+  if (Math.abs(Math.floor(now / 1000) - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
     throw new ApiError("INVALID_SIGNATURE", `X-Timestamp is more than ${MAX_CLOCK_SKEW_SECONDS} s from server time`);
   }
   if (!/^[0-9a-f]{64}$/.test(signature) || !key.signingSecret) {

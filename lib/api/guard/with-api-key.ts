@@ -68,7 +68,7 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
       return errorResponse(new ApiError("INTERNAL_ERROR", `Internal error (request ${requestId})`, { request_id: requestId }), requestId);
     }
 
-    const gate = await runGate(config, request, segment, runtime, address);
+    const gate = await runGate(config, request, segment, runtime, address, requestId);
     let response: Response;
     let errorCode: string | null = null;
     if (!gate.ok) {
@@ -91,6 +91,7 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
     }
 
     const key = gate.key;
+    if (key) runtime.requestLog.count(key.id, response.status, errorCode);
     if (!key?.offTheRecord) {
       runtime.requestLog.record({
         keyId: key?.id ?? null,
@@ -115,6 +116,7 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
   segment: Segment | undefined,
   runtime: ApiRuntime,
   address: string | null,
+  requestId: string,
 ): Promise<Gate<B, Q, P>> {
   const blocked = runtime.limits.blockedFor(address);
   if (blocked > 0) return { ok: false, key: null, error: tooManyAttempts(blocked) };
@@ -141,8 +143,9 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     return { ok: true, key, body, query, params };
   } catch (error) {
     if (!(error instanceof ApiError)) {
-      log.error({ err: error }, "api guard failed");
-      return { ok: false, key, error: new ApiError("INTERNAL_ERROR") };
+      // Logged and answered with the request id, like a handler's error (api-v1.md §2).
+      log.error({ err: error, requestId }, "api guard failed");
+      return { ok: false, key, error: new ApiError("INTERNAL_ERROR", `Internal error (request ${requestId})`, { request_id: requestId }) };
     }
     if (error.code === "INVALID_API_KEY" || error.code === "INVALID_SIGNATURE") {
       const limited = await runtime.limits.failure(address).catch(() => ({ ok: true as const }));

@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ModeBadge, StatusBadge } from "@/components/keys/key-badges";
+import { KeyActivitySection } from "@/components/keys/key-activity";
 import { KeyDetailActions } from "@/components/keys/key-detail-actions";
 import { getDb } from "@/db";
 import { requirePortalContext } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors/service-error";
 import { formatDate, formatDateTime } from "@/lib/format/dates";
+import { ACTIVITY_PERIODS, keyActivity, type ActivityPeriod } from "@/lib/keys/activity";
 import { keyIdSchema } from "@/lib/keys/schemas";
 import { getKey, listKeyAudit } from "@/lib/keys/service";
 import { summarize } from "@/lib/permissions/math";
@@ -22,17 +24,25 @@ const ACTION_LABELS: Record<string, string> = {
   "key.revoke": "Revoked",
 };
 
-export default async function ApiKeyPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ApiKeyPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ period?: string | string[] }>;
+}) {
   const context = await requirePortalContext("keys.page");
   const { id } = await params;
+  const requested = (await searchParams).period;
+  const period: ActivityPeriod = typeof requested === "string" && requested in ACTIVITY_PERIODS ? (requested as ActivityPeriod) : "24h";
   if (!keyIdSchema.safeParse(id).success) notFound();
   const db = await getDb();
-  const loaded = await Promise.all([getKey(db, context, id), listKeyAudit(db, context, id)]).catch((error) => {
+  const loaded = await Promise.all([getKey(db, context, id), listKeyAudit(db, context, id), keyActivity(db, context, id, period)]).catch((error) => {
     if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
     throw error;
   });
   if (!loaded) notFound();
-  const [key, audit] = loaded;
+  const [key, audit, activity] = loaded;
 
   const settings: [string, React.ReactNode][] = [
     ["Key", <code key="k">{key.display}</code>],
@@ -77,6 +87,7 @@ export default async function ApiKeyPage({ params }: { params: Promise<{ id: str
           ))}
         </dl>
       </section>
+      <KeyActivitySection keyId={key.id} activity={activity} />
       <section aria-labelledby="audit-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="audit-heading" className="text-lg font-semibold">
           Audit history

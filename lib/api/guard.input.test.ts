@@ -1,0 +1,214 @@
+/**
+ * The guard's input steps and its error envelope (api-v1.md §2): body size and
+ * type, JSON objects only, query and path parameters, 404/405 in JSON, a request
+ * id on every response, and INTERNAL_ERROR without internals.
+ */
+import { eq } from "drizzle-orm";
+import { NextRequest } from "next/server";
+import { z } from "zod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as catchAllRoute from "@/app/api/v1/[...path]/route";
+import * as balanceRoute from "@/app/api/v1/user/balance/route";
+import * as keyRoute from "@/app/api/v1/keys/[id]/route";
+import * as keysRoute from "@/app/api/v1/keys/route";
+import * as rollRoute from "@/app/api/v1/keys/[id]/roll/route";
+import { apiKeys } from "@/db/schema";
+import { invalidateKeyLocally } from "@/lib/keys/verify";
+import { callApi, expectApiError, makeKey, randomAddress, startRuntime } from "@/tests/api";
+import { createTestDatabase, type TestDatabase } from "@/tests/db";
+import { MAX_BODY_BYTES } from "./guard/read-body";
+import { operation } from "./operation";
+import type { ApiRuntime } from "./runtime";
+
+let t: TestDatabase;
+let runtime: ApiRuntime;
+let secret: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
+  ({ secret } = await makeKey(t));
+});
+
+afterAll(async () => {
+  await runtime?.close();
+  await t?.close();
+});
+
+const createKeyCall = (body: string, headers?: Record<string, string>) =>
+  callApi(keysRoute.POST, { method: "POST", path: "/api/v1/keys", key: secret, body, headers, address: randomAddress() });
+
+describe("request bodies", () => {
+  it("refuses a body over 64 KiB with PAYLOAD_TOO_LARGE", async () => {
+    const body = JSON.stringify({ name: "x".repeat(65 * 1024), permissions: ["sms.send"] });
+    expectApiError(await createKeyCall(body), 413, "PAYLOAD_TOO_LARGE");
+  });
+
+  it("refuses a declared Content-Length over 64 KiB before reading the body", async () => {
+    const request = new NextRequest("http://localhost/api/v1/keys", {
+      method: "POST",
+      headers: { "x-api-key": secret, "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) },
+      body: "{}",
+    });
+    const res = await keysRoute.POST(request);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ status: false, error_code: "PAYLOAD_TOO_LARGE" });
+  });
+
+  it("reads a body of exactly 64 KiB (and then validates it)", async () => {
+    const prefix = '{"permissions":["sms.send"],"name":"';
+    const body = prefix + "x".repeat(MAX_BODY_BYTES - prefix.length - 2) + '"}';
+    expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES);
+    const res = await createKeyCall(body);
+    expectApiError(res, 400, "INVALID_BODY");
+    expect(res.body.description).toMatch(/^name: /);
+  });
+
+  it("refuses a body declared as something other than JSON with UNSUPPORTED_MEDIA_TYPE", async () => {
+    const body = JSON.stringify({ name: "plain", permissions: ["sms.send"] });
+    expectApiError(await createKeyCall(body, { "content-type": "text/plain" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    expectApiError(await createKeyCall(body, { "content-type": "application/x-www-form-urlencoded" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("accepts application/json with a charset", async () => {
+    const body = JSON.stringify({ name: "charset", permissions: ["sms.send"] });
+    expect((await createKeyCall(body, { "content-type": "application/json; charset=utf-8" })).status).toBe(201);
+  });
+
+  it.each([
+    ["not JSON", "not json"],
+    ["an array", "[]"],
+    ["a string", '"x"'],
+    ["a number", "42"],
+    ["null", "null"],
+    ["empty", ""],
+    ["only whitespace", "  \n "],
+  ])("refuses a body that is %s with INVALID_BODY", async (_, body) => {
+    expectApiError(await createKeyCall(body), 400, "INVALID_BODY");
+  });
+
+  it("refuses a body that is not valid UTF-8 with INVALID_BODY", async () => {
+    const request = new NextRequest("http://localhost/api/v1/keys", {
+      method: "POST",
+      headers: { "x-api-key": secret, "content-type": "application/json", "x-portal-client-address": randomAddress() },
+      body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+    });
+    const res = await keysRoute.POST(request);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ status: false, error_code: "INVALID_BODY" });
+  });
+
+  it("names the first invalid field in INVALID_BODY", async () => {
+    const res = await createKeyCall(JSON.stringify({ name: "ok", permissions: ["sms.fly"] }));
+    expectApiError(res, 400, "INVALID_BODY");
+    expect(res.body.description).toContain("permissions");
+  });
+});
+
+describe("parameters", () => {
+  it.each(["limit=0", "limit=101", "page=abc", "page=0", "limit=1.5"])("refuses GET /keys?%s with INVALID_PARAMETER", async (query) => {
+    const res = await callApi(keysRoute.GET, { path: `/api/v1/keys?${query}`, key: secret, address: randomAddress() });
+    expectApiError(res, 400, "INVALID_PARAMETER");
+  });
+
+  it("answers NOT_FOUND for a malformed key id, and for a well-formed unknown one", async () => {
+    for (const id of ["nope", "key_", "key_has spaces", "../keys"]) {
+      expectApiError(await callApi(keyRoute.GET, { path: `/api/v1/keys/${encodeURIComponent(id)}`, params: { id }, key: secret }), 404, "NOT_FOUND");
+    }
+    const unknown = "key_doesNotExist123";
+    expectApiError(await callApi(keyRoute.GET, { path: `/api/v1/keys/${unknown}`, params: { id: unknown }, key: secret }), 404, "NOT_FOUND");
+  });
+});
+
+describe("paths and methods", () => {
+  it("answers a wrong method on a known path with 405 METHOD_NOT_ALLOWED in JSON and an Allow header", async () => {
+    const cases = [
+      { handler: keysRoute.PUT, method: "PUT", path: "/api/v1/keys", allow: "GET, POST" },
+      { handler: keysRoute.DELETE, method: "DELETE", path: "/api/v1/keys", allow: "GET, POST" },
+      { handler: balanceRoute.POST, method: "POST", path: "/api/v1/user/balance", allow: "GET" },
+      { handler: keyRoute.POST, method: "POST", path: "/api/v1/keys/key_x", allow: "GET, PATCH, DELETE" },
+      { handler: rollRoute.GET, method: "GET", path: "/api/v1/keys/key_x/roll", allow: "POST" },
+    ];
+    for (const c of cases) {
+      const res = await callApi(c.handler, { method: c.method, path: c.path, key: secret });
+      expectApiError(res, 405, "METHOD_NOT_ALLOWED");
+      expect(res.headers.get("allow")).toBe(c.allow);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    }
+  });
+
+  it("answers an unknown path under /api/v1 with a JSON 404 NOT_FOUND, whatever the method", async () => {
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+      const res = await callApi(catchAllRoute[method], { method, path: "/api/v1/nothing/here", key: secret });
+      expectApiError(res, 404, "NOT_FOUND");
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    }
+  });
+});
+
+describe("the guard's order", () => {
+  it("authenticates before reading input: no key and a broken body is UNAUTHORIZED", async () => {
+    const res = await callApi(keysRoute.POST, { method: "POST", path: "/api/v1/keys", body: "not json", address: randomAddress() });
+    expectApiError(res, 401, "UNAUTHORIZED");
+  });
+
+  it("authorizes before reading input: a key without keys.write and a broken body is FORBIDDEN", async () => {
+    const { secret: readOnly } = await makeKey(t, { permissions: ["keys.read"] });
+    const res = await callApi(keysRoute.POST, { method: "POST", path: "/api/v1/keys", key: readOnly, body: "not json" });
+    expectApiError(res, 403, "FORBIDDEN");
+  });
+});
+
+describe("request ids", () => {
+  it("puts a distinct X-Request-Id on every response: success, errors, 404 and 405", async () => {
+    const responses = [
+      await callApi(balanceRoute.GET, { path: "/api/v1/user/balance", key: secret }),
+      await callApi(balanceRoute.GET, { path: "/api/v1/user/balance" }),
+      await createKeyCall("[]"),
+      await callApi(balanceRoute.PUT, { method: "PUT", path: "/api/v1/user/balance", key: secret }),
+      await callApi(catchAllRoute.GET, { path: "/api/v1/unknown" }),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([200, 401, 400, 405, 404]);
+    const ids = responses.map((r) => r.headers.get("x-request-id"));
+    for (const id of ids) expect(id).toMatch(/^req_[\w-]{16}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("INTERNAL_ERROR", () => {
+  const failing = operation(
+    { method: "GET", path: "/test/failing", tag: "Test", summary: "Always fails", permission: "balance.read", response: z.object({}), errors: ["INTERNAL_ERROR"] },
+    async () => {
+      throw new Error("secret internals: password=hunter2 at /srv/app/lib/x.ts:42");
+    },
+  );
+
+  it("turns an unexpected handler error into a 500 with the request id and no internals", async () => {
+    const res = await callApi(failing.handle, { path: "/api/v1/test/failing", key: secret });
+    expectApiError(res, 500, "INTERNAL_ERROR");
+    const requestId = res.headers.get("x-request-id");
+    expect(res.body.request_id).toBe(requestId);
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain("secret internals");
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toMatch(/\.ts:\d+|\bat \//);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it("never turns a handler's error into an authentication error", async () => {
+    const res = await callApi(failing.handle, { path: "/api/v1/test/failing", key: secret });
+    expect(res.status).toBe(500);
+    expect(res.body.error_code).not.toMatch(/API_KEY|UNAUTHORIZED|SIGNATURE/);
+  });
+
+  it("turns an unexpected error while authenticating into a 500 with the request id and no internals", async () => {
+    // A stored signing secret that no longer decrypts (e.g. KEY_ENCRYPTION_KEY changed): the key lookup itself throws.
+    const { key, secret: hmacSecret } = await makeKey(t, { hmac: true });
+    await t.db.update(apiKeys).set({ signingSecretEncrypted: "v1.broken.cipher.text" }).where(eq(apiKeys.id, key.id));
+    invalidateKeyLocally(key.id);
+    const res = await callApi(balanceRoute.GET, { path: "/api/v1/user/balance", key: hmacSecret, address: randomAddress() });
+    expectApiError(res, 500, "INTERNAL_ERROR");
+    expect(res.body.request_id).toBe(res.headers.get("x-request-id"));
+    expect(JSON.stringify(res.body)).not.toMatch(/malformed|Encrypted|decrypt/i);
+  });
+});
