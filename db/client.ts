@@ -21,6 +21,8 @@ export type Database = {
    * drop what they cached then.
    */
   listen(channel: string, onMessage: (payload: string) => void, onConnect?: () => void): Promise<() => Promise<void>>;
+  /** Raw SQL with $n parameters (for libraries that bring their own SQL, e.g. the job queue). */
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   close(): Promise<void>;
 };
 
@@ -34,6 +36,16 @@ export type OpenOptions = {
   /** After migrating, seed demo data when the database has no organization yet. */
   seed?: (db: Db) => Promise<void>;
 };
+
+/**
+ * Parameters from libraries that bring their own SQL: JSON objects and dates
+ * as text (Postgres casts them), which every driver build accepts.
+ */
+export function toDriverParam(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && !Buffer.isBuffer(value)) return JSON.stringify(value);
+  return value;
+}
 
 const MIGRATIONS = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
 // One number for every instance: migrations and the first seed run under this lock.
@@ -66,6 +78,19 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
       const { unlisten } = await client.listen(channel, onMessage, onConnect);
       return unlisten;
     },
+    async query(text, values) {
+      if (values && values.length > 0) {
+        return { rows: await client.unsafe(text, values.map(toDriverParam) as postgres.ParameterOrJSON<never>[]) };
+      }
+      // Statement batches may hold BEGIN/COMMIT (a library's migrations): postgres.js allows
+      // those only on a connection of their own.
+      const reserved = await client.reserve();
+      try {
+        return { rows: await reserved.unsafe(text) };
+      } finally {
+        reserved.release();
+      }
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -87,6 +112,14 @@ async function openPglite(options: OpenOptions): Promise<Database> {
       const unlisten = await client.listen(channel, onMessage);
       onConnect?.();
       return unlisten;
+    },
+    async query(text, values) {
+      // Several statements without parameters (e.g. a library's migrations) need exec().
+      if (!values || values.length === 0) {
+        const results = await client.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      }
+      return { rows: (await client.query(text, values.map(toDriverParam))).rows as Record<string, unknown>[] };
     },
     close: () => client.close(),
   };

@@ -21,10 +21,12 @@ export const workspaces = pgTable(
     isMain: boolean("is_main").notNull().default(false),
     currency: text("currency").notNull().default("EUR"),
     // Money is numeric, never float: sums must be exact.
-    balance: numeric("balance", { precision: 14, scale: 4 }).notNull().default("0"),
+    balance: numeric("balance", { precision: 16, scale: 5 }).notNull().default("0"),
     balanceUpdatedAt: timestamp("balance_updated_at", { withTimezone: true }).notNull().defaultNow(),
     // The API's per-workspace request limit (RATE_LIMIT_EXCEEDED above it).
     rateLimitPerSecond: integer("rate_limit_per_second").notNull().default(1000),
+    // ISO 3166 alpha-2 codes this workspace never sends to (recipients come back blocked_country, not billed).
+    blockedCountries: text("blocked_countries").array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t) => [

@@ -17,7 +17,7 @@ export const ledgerEntries = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
     // Positive for deposits, negative for usage.
-    amount: numeric("amount", { precision: 14, scale: 4 }).notNull(),
+    amount: numeric("amount", { precision: 16, scale: 5 }).notNull(),
     currency: text("currency").notNull(),
     type: text("type", { enum: LEDGER_TYPES }).notNull(),
     description: text("description").notNull(),

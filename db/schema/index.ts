@@ -4,3 +4,5 @@ export * from "./api-requests";
 export * from "./audit";
 export * from "./billing";
 export * from "./rate-limits";
+export * from "./sms";
+export * from "./webhooks";

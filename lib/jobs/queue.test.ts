@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { createTestDatabase, type TestDatabase } from "@/tests/db";
+import { QUEUES, startQueue, type Queue } from "./queue";
+
+let t: TestDatabase;
+let queue: Queue;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  queue = await startQueue(t.database, { schedule: false });
+}, 60_000);
+afterAll(async () => {
+  await queue.stop();
+  await t.close();
+});
+
+it("runs a job enqueued inside a committed transaction", async () => {
+  const seen = new Promise<unknown>((resolve) => {
+    void queue.boss.work(QUEUES.housekeeping, { pollingIntervalSeconds: 0.5 }, async ([job]) => resolve(job.data));
+  });
+  await t.db.transaction(async (tx) => {
+    await queue.send(tx, QUEUES.housekeeping, { hello: "world", n: [1, 2] });
+  });
+  expect(await seen).toEqual({ hello: "world", n: [1, 2] });
+});
+
+it("enqueues nothing when the transaction rolls back", async () => {
+  const before = await t.db.execute(sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.smsReport}`);
+  await t.db
+    .transaction(async (tx) => {
+      await queue.send(tx, QUEUES.smsReport, { x: 1 });
+      throw new Error("roll back");
+    })
+    .catch(() => {});
+  const after = await t.db.execute(sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.smsReport}`);
+  const count = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows)[0].n;
+  expect(count(after)).toBe(count(before));
+});
