@@ -67,6 +67,9 @@ async function shutdown(signal) {
   server.closeIdleConnections?.();
   const timer = setTimeout(() => process.exit(1), 10_000);
   try {
+    // Workers finish their current job; then the request log is flushed and the database closed.
+    await (await globalThis.__jobs?.catch(() => null))?.stop();
+    await (await globalThis.__apiRuntime?.catch(() => null))?.close();
     const database = await globalThis.__portalDb;
     await database?.close();
   } catch {

@@ -34,6 +34,7 @@ export default async function PortalLayout({ children }: { children: React.React
         <nav aria-label="Main" className="w-48 shrink-0 space-y-1">
           <NavLink href="/">Overview</NavLink>
           {hasPortalRight(context.role, "keys.page") ? <NavLink href="/settings/api-keys">API keys</NavLink> : null}
+          {hasPortalRight(context.role, "workspace.settings") ? <NavLink href="/settings/workspace">Workspace settings</NavLink> : null}
           <NavLink href="/api-reference">API reference</NavLink>
         </nav>
         <main className="min-w-0 flex-1">{children}</main>

@@ -25,7 +25,7 @@ export function openApiDocument(serverUrl = "/api/v1") {
       [String(op.status ?? 200)]: {
         description: "Success",
         headers: { "X-Request-Id": requestIdHeader },
-        content: { "application/json": { schema: op.response } },
+        content: { [op.responseType ?? "application/json"]: { schema: op.response } },
       },
     };
     for (const [status, codes] of byStatus) {

@@ -27,6 +27,8 @@ export type Operation = {
   query?: z.ZodType;
   params?: z.ZodType;
   response: z.ZodType;
+  /** The success response's media type; application/json unless said (e.g. text/csv). */
+  responseType?: string;
   status?: number;
   errors: ApiErrorCode[];
   handle: RouteHandler;

@@ -36,3 +36,11 @@ it("enqueues nothing when the transaction rolls back", async () => {
   const count = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows)[0].n;
   expect(count(after)).toBe(count(before));
 });
+
+it("schedules a cron job without data (pg-boss passes undefined, which postgres.js refuses)", async () => {
+  await queue.boss.schedule(QUEUES.housekeeping, "37 * * * *");
+  const schedules = await t.db.execute(sql`select name, data from pgboss.schedule where name = ${QUEUES.housekeeping}`);
+  const list = Array.isArray(schedules) ? schedules : (schedules as unknown as { rows: unknown[] }).rows;
+  expect(list).toEqual([{ name: QUEUES.housekeeping, data: null }]);
+  await queue.boss.unschedule(QUEUES.housekeeping);
+});

@@ -26,6 +26,13 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/** Retries per queue: carrier hand-offs retry with backoff; webhook attempts are scheduled by their own policy. */
+const QUEUE_OPTIONS: Partial<Record<QueueName, Omit<PgBoss.Queue, "name">>> = {
+  "sms-submit": { retryLimit: 20, retryDelay: 5, retryBackoff: true },
+  "sms-report": { retryLimit: 10, retryDelay: 5, retryBackoff: true },
+  "webhook-deliver": { retryLimit: 0 },
+};
+
 export type Queue = {
   boss: PgBoss;
   /** Enqueue inside the caller's transaction: the job exists exactly when the transaction commits. */
@@ -47,7 +54,8 @@ export function transactionDb(tx: DbOrTx): PgBoss.Db {
 
 export async function startQueue(database: Database, options: { schedule?: boolean } = {}): Promise<Queue> {
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => database.query(text, values) },
+    // pg-boss leaves absent values undefined (e.g. schedule() without data); postgres.js refuses undefined, so NULL, as in transactionDb.
+    db: { executeSql: (text, values) => database.query(text, values?.map((value) => value ?? null)) },
     schema: "pgboss",
     // Workers poll every half second (pg-boss's minimum).
     schedule: options.schedule ?? true,
@@ -55,7 +63,7 @@ export async function startQueue(database: Database, options: { schedule?: boole
   });
   boss.on("error", (error) => log.error({ err: error }, "job queue error"));
   await boss.start();
-  for (const name of Object.values(QUEUES)) await boss.createQueue(name);
+  for (const name of Object.values(QUEUES)) await boss.createQueue(name, { name, ...QUEUE_OPTIONS[name] });
   return {
     boss,
     send: (tx, name, data, sendOptions = {}) => boss.send(name, data, { ...sendOptions, db: transactionDb(tx) }),

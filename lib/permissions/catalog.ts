@@ -78,6 +78,7 @@ export const PORTAL_RIGHTS = {
   "keys.page": ["owner", "admin", "developer", "billing"],
   "members.manage": ["owner", "admin"],
   "billing.manage": ["owner", "admin", "billing"],
+  "workspace.settings": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type PortalRight = keyof typeof PORTAL_RIGHTS;
 

@@ -33,6 +33,8 @@ export type HandlerContext<B extends Schema, Q extends Schema, P extends Schema>
   workspace: { id: number; organizationId: number };
   address: string | null;
   body: Out<B>;
+  /** The body exactly as received ("" when the endpoint takes none). */
+  rawBody: string;
   query: Out<Q>;
   params: Out<P>;
   runtime: ApiRuntime;
@@ -40,7 +42,7 @@ export type HandlerContext<B extends Schema, Q extends Schema, P extends Schema>
 
 type Segment = { params: Promise<Record<string, string | string[]>> };
 type Gate<B extends Schema, Q extends Schema, P extends Schema> =
-  | { ok: true; key: VerifiedKey; body: Out<B>; query: Out<Q>; params: Out<P> }
+  | { ok: true; key: VerifiedKey; body: Out<B>; rawBody: string; query: Out<Q>; params: Out<P> }
   | { ok: false; error: ApiError; key: VerifiedKey | null };
 
 const SERVICE_TO_API = { NOT_FOUND: "NOT_FOUND", FORBIDDEN: "FORBIDDEN", INVALID_INPUT: "INVALID_BODY", CONFLICT: "CONFLICT", RATE_LIMITED: "RATE_LIMIT_EXCEEDED" } as const;
@@ -82,6 +84,7 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
         workspace: { id: gate.key.workspaceId, organizationId: gate.key.organizationId },
         address,
         body: gate.body,
+        rawBody: gate.rawBody,
         query: gate.query,
         params: gate.params,
         runtime,
@@ -140,7 +143,7 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     const body = (config.body ? parseWith(config.body, json, "INVALID_BODY") : undefined) as Out<B>;
     const query = (config.query ? parseWith(config.query, queryObject(request.nextUrl), "INVALID_PARAMETER") : undefined) as Out<Q>;
     const params = (config.params ? parseWith(config.params, await segment?.params, "NOT_FOUND") : undefined) as Out<P>;
-    return { ok: true, key, body, query, params };
+    return { ok: true, key, body, rawBody: raw, query, params };
   } catch (error) {
     if (!(error instanceof ApiError)) {
       // Logged and answered with the request id, like a handler's error (api-v1.md §2).

@@ -1,0 +1,4 @@
+import { getSmsStatsByCountry } from "@/lib/api/v1/sms";
+import { routeHandlers } from "@/lib/api/operation";
+
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(getSmsStatsByCountry);

@@ -1,0 +1,4 @@
+import { listWebhookLogs } from "@/lib/api/v1/webhooks";
+import { routeHandlers } from "@/lib/api/operation";
+
+export const { GET, POST, PUT, PATCH, DELETE } = routeHandlers(listWebhookLogs);

@@ -1,0 +1,295 @@
+import { z } from "zod";
+import { WEBHOOK_EVENTS, type WebhookEvent } from "@/db/schema";
+import { attemptDelivery, type DeliveryJob } from "@/lib/webhooks/deliver";
+import { CLICK_FIELDS, CONVERSION_FIELDS, DELIVERY_FIELDS, EVENT_FIELDS, IMPRESSION_FIELDS } from "@/lib/webhooks/fields";
+import { listDeliveryLogs, recordAttempt } from "@/lib/webhooks/logs";
+import { samplePayload } from "@/lib/webhooks/payload";
+import { getWebhookSettings, SIGNING_SECRET_MAX, updateWebhookSettings, type WebhookSettingsPatch, type WebhookSettingsView } from "@/lib/webhooks/settings";
+import { assertPublicUrl, parseHttpUrl, UnsafeUrlError } from "@/lib/webhooks/url-safety";
+import type { ActorContext } from "@/lib/workspaces/actor";
+import { ApiError, type ApiErrorCode } from "../errors";
+import type { HandlerContext } from "../guard/with-api-key";
+import { operation } from "../operation";
+import { GUARD_ERRORS } from "./account";
+
+const MAX_URL_LENGTH = 2048;
+
+/** The settings as the API shows them (api-v1.md §5): never the secret, only whether one is set. */
+export const webhookSettingsSchema = z
+  .object({
+    delivery_url: z.string().nullable(),
+    click_url: z.string().nullable(),
+    impression_url: z.string().nullable(),
+    conversion_url: z.string().nullable(),
+    delivery_fields: z.array(z.enum(DELIVERY_FIELDS)),
+    click_fields: z.array(z.enum(CLICK_FIELDS)),
+    impression_fields: z.array(z.enum(IMPRESSION_FIELDS)),
+    conversion_fields: z.array(z.enum(CONVERSION_FIELDS)),
+    unique_clicks_only: z.boolean(),
+    signing_secret_set: z.boolean(),
+  })
+  .meta({ id: "WebhookSettings" });
+const settingsResponse = z.object({ status: z.literal(true), webhooks: webhookSettingsSchema });
+
+function toApiSettings(view: WebhookSettingsView) {
+  return {
+    status: true as const,
+    webhooks: {
+      delivery_url: view.urls.delivery,
+      click_url: view.urls.click,
+      impression_url: view.urls.impression,
+      conversion_url: view.urls.conversion,
+      delivery_fields: view.fields.delivery,
+      click_fields: view.fields.click,
+      impression_fields: view.fields.impression,
+      conversion_fields: view.fields.conversion,
+      unique_clicks_only: view.uniqueClicksOnly,
+      signing_secret_set: view.signingSecretSet,
+    },
+  } as z.infer<typeof settingsResponse>;
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * A body field whose every failure answers one documented code (api-v1.md §2:
+ * INVALID_URL, INVALID_SECRET, …): a custom issue carrying `params.error_code`.
+ * Absent stays undefined (partial update). `doc` is its OpenAPI schema.
+ */
+function coded<T>(code: ApiErrorCode, check: (value: unknown) => Checked<T>, doc: Record<string, unknown>) {
+  return z
+    .unknown()
+    .transform((value, ctx): T => {
+      const checked = check(value);
+      if (checked.ok) return checked.value;
+      ctx.addIssue({ code: "custom", message: checked.message, params: { error_code: code } });
+      return z.NEVER;
+    })
+    .meta({ override: doc })
+    .optional();
+}
+
+const urlField = (event: WebhookEvent) =>
+  coded<string | null>(
+    "INVALID_URL",
+    (value) => {
+      if (value === null || value === "") return { ok: true, value: null };
+      if (typeof value !== "string") return { ok: false, message: "must be an http(s) URL, or null or \"\" to disable" };
+      const url = value.trim();
+      if (url === "") return { ok: true, value: null };
+      if (url.length > MAX_URL_LENGTH) return { ok: false, message: `must be at most ${MAX_URL_LENGTH} characters` };
+      try {
+        parseHttpUrl(url);
+      } catch (error) {
+        return { ok: false, message: (error as Error).message };
+      }
+      return { ok: true, value: url };
+    },
+    { type: ["string", "null"], format: "uri", maxLength: MAX_URL_LENGTH, description: `Where ${event} events go (http or https, public address); null or "" disables them.` },
+  );
+
+const fieldsField = (event: WebhookEvent) =>
+  coded<string[]>(
+    "INVALID_FIELDS",
+    (value) => {
+      const allowed = EVENT_FIELDS[event];
+      if (!Array.isArray(value) || value.length === 0) return { ok: false, message: `must be a non-empty list of ${event} fields` };
+      const unknown = value.find((f) => typeof f !== "string" || !allowed.includes(f));
+      if (unknown !== undefined) return { ok: false, message: `unknown ${event} field ${JSON.stringify(unknown)} (allowed: ${allowed.join(", ")})` };
+      return { ok: true, value: value as string[] };
+    },
+    { type: "array", minItems: 1, items: { type: "string", enum: [...EVENT_FIELDS[event]] }, description: `The fields of ${event} payloads.` },
+  );
+
+const toggleField = (description: string) =>
+  coded<boolean>("INVALID_TOGGLE", (value) => (typeof value === "boolean" ? { ok: true, value } : { ok: false, message: "must be true or false" }), {
+    type: "boolean",
+    description,
+  });
+
+const secretField = coded<string>(
+  "INVALID_SECRET",
+  (value) =>
+    typeof value === "string" && value.length >= 1 && value.length <= SIGNING_SECRET_MAX
+      ? { ok: true, value }
+      : { ok: false, message: `must be a string of 1–${SIGNING_SECRET_MAX} characters` },
+  { type: "string", minLength: 1, maxLength: SIGNING_SECRET_MAX, writeOnly: true, description: "Sets or rotates the secret that signs deliveries. Never returned." },
+);
+
+/** PUT /user/webhooks: any subset; unknown fields (e.g. signing_secret_set from a GET) are ignored. */
+export const updateWebhooksBody = z
+  .object({
+    delivery_url: urlField("delivery"),
+    click_url: urlField("click"),
+    impression_url: urlField("impression"),
+    conversion_url: urlField("conversion"),
+    delivery_fields: fieldsField("delivery"),
+    click_fields: fieldsField("click"),
+    impression_fields: fieldsField("impression"),
+    conversion_fields: fieldsField("conversion"),
+    unique_clicks_only: toggleField("Click events for the first click of each message only."),
+    signing_secret: secretField,
+    clear_signing_secret: toggleField("true removes the signing secret (deliveries are then unsigned)."),
+  })
+  .superRefine((body, ctx) => {
+    if (body.signing_secret !== undefined && body.clear_signing_secret === true) {
+      ctx.addIssue({ code: "custom", message: "signing_secret and clear_signing_secret: true cannot be sent together", params: { error_code: "CONFLICTING_FIELDS" } });
+    }
+  })
+  .meta({ id: "UpdateWebhookSettings" });
+
+function toPatch(body: z.output<typeof updateWebhooksBody>): WebhookSettingsPatch {
+  const urls: WebhookSettingsPatch["urls"] = {};
+  const fields: WebhookSettingsPatch["fields"] = {};
+  for (const event of WEBHOOK_EVENTS) {
+    urls[event] = body[`${event}_url`];
+    fields[event] = body[`${event}_fields`];
+  }
+  return {
+    urls,
+    fields,
+    uniqueClicksOnly: body.unique_clicks_only,
+    signingSecret: body.signing_secret,
+    clearSigningSecret: body.clear_signing_secret,
+  };
+}
+
+/** The calling key as the actor of the audit event. */
+function actorOf(ctx: HandlerContext<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>): ActorContext {
+  return {
+    workspaceId: ctx.workspace.id,
+    organizationId: ctx.workspace.organizationId,
+    actor: { kind: "key", keyId: ctx.key.id, createdBy: ctx.key.createdBy },
+    ceiling: ctx.key.permissions,
+    address: ctx.address,
+  };
+}
+
+const WRITE_ERRORS = [...GUARD_ERRORS, "INVALID_BODY", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"] as const;
+
+// GET /user/webhooks — the workspace's webhook settings (never the secret)
+export const getWebhooks = operation(
+  { method: "GET", path: "/user/webhooks", tag: "Webhooks", summary: "Get webhook settings", permission: "webhooks.read", response: settingsResponse, errors: GUARD_ERRORS },
+  async ({ runtime, workspace }) => toApiSettings(await getWebhookSettings(runtime.db, workspace.id)),
+);
+
+// PUT /user/webhooks — change URLs, fields, toggles and the signing secret; all or nothing
+export const updateWebhooks = operation(
+  {
+    method: "PUT",
+    path: "/user/webhooks",
+    tag: "Webhooks",
+    summary: "Update webhook settings",
+    description: "A partial update. A URL must be http(s) and must not point at a private, loopback or link-local address.",
+    permission: "webhooks.write",
+    body: updateWebhooksBody,
+    response: settingsResponse,
+    errors: [...WRITE_ERRORS, "INVALID_URL", "INVALID_SECRET", "INVALID_FIELDS", "INVALID_TOGGLE", "CONFLICTING_FIELDS"],
+  },
+  async (ctx) => {
+    const patch = toPatch(ctx.body);
+    // Resolving names takes I/O, so it runs here, before anything is written.
+    for (const event of WEBHOOK_EVENTS) {
+      const url = patch.urls?.[event];
+      if (!url) continue;
+      try {
+        await assertPublicUrl(url);
+      } catch (error) {
+        if (error instanceof UnsafeUrlError) throw new ApiError("INVALID_URL", `${event}_url: ${error.message}`);
+        throw error;
+      }
+    }
+    return toApiSettings(await updateWebhookSettings(ctx.runtime.db, actorOf(ctx), patch));
+  },
+);
+
+const testBody = z
+  .object({ event: z.enum(WEBHOOK_EVENTS).default("delivery").meta({ description: "Which event to send a sample of." }) })
+  .meta({ id: "TestWebhook" });
+const testResponse = z.object({
+  status: z.literal(true),
+  event: z.enum(WEBHOOK_EVENTS),
+  url: z.string(),
+  success: z.boolean(),
+  response_status: z.number().int().nullable(),
+  duration_ms: z.number().int(),
+  error: z.string().nullable().meta({ description: "Why it failed (timeout, refused address, HTTP status…); null on success." }),
+});
+
+// POST /user/webhooks/test — send a sample event now (one attempt, 5 s) and report how the receiver answered
+export const testWebhook = operation(
+  {
+    method: "POST",
+    path: "/user/webhooks/test",
+    tag: "Webhooks",
+    summary: "Send a test event",
+    description: "Sends a sample event, signed like real ones, to the workspace's URL for that event; the attempt appears in the logs.",
+    permission: "webhooks.write",
+    body: testBody,
+    bodyOptional: true,
+    response: testResponse,
+    errors: [...WRITE_ERRORS, "NO_WEBHOOK_URL"],
+  },
+  async (ctx) => {
+    const event = ctx.body.event;
+    const settings = await getWebhookSettings(ctx.runtime.db, ctx.workspace.id);
+    const url = settings.urls[event];
+    if (!url) throw new ApiError("NO_WEBHOOK_URL", `No ${event}_url is set for this workspace`);
+    const payload = samplePayload(event, ctx.workspace.id, settings.fields[event]);
+    const job: DeliveryJob = { workspaceId: ctx.workspace.id, keyId: ctx.key.id, event, url, messageId: String(payload.message_id), payload, attempt: 1 };
+    const outcome = await attemptDelivery(ctx.runtime.db, job);
+    await recordAttempt(ctx.runtime.db, { ...job, success: outcome.success, responseStatus: outcome.responseStatus, durationMs: outcome.durationMs, error: outcome.error });
+    return { status: true, event, url, success: outcome.success, response_status: outcome.responseStatus, duration_ms: outcome.durationMs, error: outcome.error };
+  },
+);
+
+const logsQuery = z.object({
+  event: z.enum(WEBHOOK_EVENTS).optional(),
+  success: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+const logEntrySchema = z
+  .object({
+    id: z.number().int(),
+    event: z.enum(WEBHOOK_EVENTS),
+    url: z.string(),
+    message_id: z.string().nullable(),
+    attempt: z.number().int(),
+    success: z.boolean(),
+    response_status: z.number().int().nullable(),
+    duration_ms: z.number().int(),
+    error: z.string().nullable(),
+    created_at: z.iso.datetime(),
+  })
+  .meta({ id: "WebhookDelivery" });
+const logsResponse = z.object({ logs: z.array(logEntrySchema), total: z.number(), page: z.number(), limit: z.number(), total_pages: z.number() });
+
+// GET /user/webhooks/logs — every delivery attempt, newest first
+export const listWebhookLogs = operation(
+  { method: "GET", path: "/user/webhooks/logs", tag: "Webhooks", summary: "List webhook delivery attempts", permission: "webhooks.read", query: logsQuery, response: logsResponse, errors: [...GUARD_ERRORS, "INVALID_PARAMETER"] },
+  async ({ runtime, workspace, query }) => {
+    const page = await listDeliveryLogs(runtime.db, workspace.id, query);
+    return {
+      logs: page.rows.map((r) => ({
+        id: r.id,
+        event: r.event as WebhookEvent,
+        url: r.url,
+        message_id: r.messageId,
+        attempt: r.attempt,
+        success: r.success,
+        response_status: r.responseStatus,
+        duration_ms: r.durationMs,
+        error: r.error,
+        created_at: r.createdAt.toISOString(),
+      })),
+      total: page.total,
+      page: page.page,
+      limit: page.limit,
+      total_pages: page.totalPages,
+    };
+  },
+);

@@ -1,0 +1,223 @@
+/**
+ * Reading sent messages back: one message's status, the paginated lists and
+ * the CSV export (api-v1.md §3). Every query is scoped to the workspace and
+ * the key's mode through `MessageScope`.
+ */
+import { stringify } from "csv-stringify/sync";
+import { and, count, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db";
+import { messages } from "@/db/schema";
+import { ServiceError } from "@/lib/errors/service-error";
+import { log } from "@/lib/log";
+import type { DateRange, MessageFilter, MessageScope, PagedFilter } from "./filters";
+import { E164 } from "./phone";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+// NULLS LAST as in the index messages_by_workspace_time (drizzle's .desc()), so
+// Postgres reads the index in order instead of sorting: both columns are NOT
+// NULL, so it changes nothing else.
+const NEWEST_FIRST = [sql`${messages.createdAt} desc nulls last`, sql`${messages.id} desc nulls last`];
+
+// GET /sms/status/:message_id
+export async function messageStatus(db: Db, scope: MessageScope, messageId: string) {
+  const [m] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.messageId, messageId), eq(messages.workspaceId, scope.workspaceId), eq(messages.mode, scope.mode)));
+  // Another workspace's or the other mode's message is as unknown as a missing one.
+  if (!m) throw new ServiceError("NOT_FOUND", "Message not found");
+  return {
+    message_id: m.messageId,
+    recipient: m.recipient,
+    segments: m.segments,
+    message: m.body,
+    sender_id: m.senderId,
+    status: m.status,
+    status_code: m.statusCode,
+    cost: Number(m.cost),
+    created_at: m.createdAt.toISOString(),
+    delivered_at: iso(m.deliveredAt),
+  };
+}
+
+async function page(db: Db, scope: MessageScope, filter: PagedFilter) {
+  const where = filter.where(scope);
+  const [{ total }] = await db.select({ total: count() }).from(messages).where(where);
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(where)
+    .orderBy(...NEWEST_FIRST)
+    .limit(filter.limit)
+    .offset((filter.page - 1) * filter.limit);
+  // total_pages is at least 1, as on GET /keys: page 1 of an empty list exists.
+  return { rows, envelope: { total, page: filter.page, limit: filter.limit, total_pages: Math.max(1, Math.ceil(total / filter.limit)) } };
+}
+
+// GET /sms/messages
+export async function listMessages(db: Db, scope: MessageScope, filter: PagedFilter) {
+  const { rows, envelope } = await page(db, scope, filter);
+  const list = rows.map((m) => ({
+    id: m.id,
+    client_message_id: m.messageId,
+    recipient: m.recipient,
+    sender_id: m.senderId,
+    message: m.body,
+    status: m.status,
+    status_code: m.statusCode,
+    segments: m.segments,
+    cost: Number(m.cost),
+    created_at: m.createdAt.toISOString(),
+    delivered_at: iso(m.deliveredAt),
+  }));
+  return { messages: list, ...envelope };
+}
+
+// GET /sms/messages/unified
+export async function listUnified(db: Db, scope: MessageScope, filter: PagedFilter) {
+  const { rows, envelope } = await page(db, scope, filter);
+  const list = rows.map((m) => ({
+    id: m.messageId,
+    source: m.source,
+    recipient: m.recipient,
+    sender_id: m.senderId,
+    message: m.body,
+    status: m.status,
+    status_code: m.statusCode,
+    cost: Number(m.cost),
+    // When the send was requested: the time the list is ordered and filtered by.
+    sent_at: m.createdAt.toISOString(),
+    delivered_at: iso(m.deliveredAt),
+    // Clicks and actions belong to broadcasts, which do not exist yet.
+    clicked: false,
+    clicked_at: null,
+    action_type: null,
+    action_at: null,
+  }));
+  return { messages: list, ...envelope };
+}
+
+export const EXPORT_COLUMNS = ["id", "source", "message_id", "recipient", "country", "sender_id", "status", "status_code", "segments", "cost", "currency", "sent_at", "delivered_at"];
+/** The export holds at most the newest 1,000,000 messages of the period (api-v1.md §3). */
+export const EXPORT_MAX_ROWS = 1_000_000;
+const EXPORT_BATCH = 5000;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A free-text cell a spreadsheet must not run: one starting with = + - @, tab
+ * or CR gets a leading ' (OWASP "CSV injection"). An E.164 number is a
+ * validated value and is written as it is ("+14155551234" stays a number).
+ */
+export function formulaSafe(value: string): string {
+  return FORMULA_START.test(value) && !E164.test(value) ? `'${value}` : value;
+}
+
+/** `filename="messages-<from>-<to>.csv"` for the export of this range. */
+export function exportFilename(range: DateRange): string {
+  return `messages-${range.from}-${range.to}.csv`;
+}
+
+const exportColumns = {
+  id: messages.id,
+  source: messages.source,
+  messageId: messages.messageId,
+  recipient: messages.recipient,
+  country: messages.country,
+  senderId: messages.senderId,
+  status: messages.status,
+  statusCode: messages.statusCode,
+  segments: messages.segments,
+  cost: messages.cost,
+  currency: messages.currency,
+  createdAt: messages.createdAt,
+  deliveredAt: messages.deliveredAt,
+  // The keyset cursor at full (microsecond) precision: a JS Date keeps only
+  // milliseconds, and rows within the same millisecond would be skipped.
+  // Spelled out in UTC so that no session setting (DateStyle, TimeZone) matters.
+  cursor: sql<string>`to_char(${messages.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+type Cursor = { at: string; id: number };
+
+function exportBatch(db: Db, where: SQL, after: Cursor | null, limit: number) {
+  return db
+    .select(exportColumns)
+    .from(messages)
+    .where(after ? and(where, sql`(${messages.createdAt}, ${messages.id}) < (${after.at}::timestamptz, ${after.id})`) : where)
+    .orderBy(...NEWEST_FIRST)
+    .limit(limit);
+}
+type ExportRow = Awaited<ReturnType<typeof exportBatch>>[number];
+
+// No message text: it often carries one-time codes.
+function csvRecord(m: ExportRow): unknown[] {
+  return [
+    m.id,
+    m.source,
+    m.messageId,
+    m.recipient,
+    m.country ?? "",
+    formulaSafe(m.senderId),
+    m.status,
+    // From the carrier, so not ours to trust.
+    m.statusCode === null ? "" : formulaSafe(m.statusCode),
+    m.segments,
+    String(Number(m.cost)),
+    m.currency,
+    m.createdAt.toISOString(),
+    iso(m.deliveredAt) ?? "",
+  ];
+}
+
+// RFC 4180: CRLF between records; a cell with a comma, a quote, or a CR or LF
+// of its own is quoted (csv-stringify quotes only the record delimiter itself,
+// so a lone "\n" needs quoted_match).
+const CSV_OPTIONS = { record_delimiter: "\r\n", quoted_match: /[\r\n]/ };
+
+/**
+ * GET /sms/messages/unified/export — the CSV, newest first, read 5,000 rows at
+ * a time by keyset pagination on (created_at, id) as the client reads: memory
+ * stays flat whatever the row count, and no transaction is held open (a row
+ * written meanwhile appears only if it sorts after the rows already written;
+ * none is written twice).
+ */
+export function exportCsv(db: Db, scope: MessageScope, filter: MessageFilter, options: { maxRows?: number; batchSize?: number } = {}): ReadableStream<Uint8Array> {
+  const maxRows = options.maxRows ?? EXPORT_MAX_ROWS;
+  const batchSize = options.batchSize ?? EXPORT_BATCH;
+  const encoder = new TextEncoder();
+  const where = filter.where(scope);
+  let cursor: Cursor | null = null;
+  let written = 0;
+  let headerSent = false;
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!headerSent) {
+          headerSent = true;
+          controller.enqueue(encoder.encode(stringify([EXPORT_COLUMNS], CSV_OPTIONS)));
+          return;
+        }
+        const limit = Math.min(batchSize, maxRows - written);
+        let rows: ExportRow[] = [];
+        try {
+          if (limit > 0) rows = await exportBatch(db, where, cursor, limit);
+        } catch (error) {
+          // The status line is long gone: the client sees the body cut short.
+          log.error({ err: error, workspaceId: scope.workspaceId, written }, "sms export failed");
+          controller.error(error);
+          return;
+        }
+        if (rows.length > 0) {
+          controller.enqueue(encoder.encode(stringify(rows.map(csvRecord), CSV_OPTIONS)));
+          const last = rows[rows.length - 1];
+          cursor = { at: last.cursor, id: last.id };
+          written += rows.length;
+        }
+        if (rows.length < limit || limit <= 0 || written >= maxRows) controller.close();
+      },
+    },
+    // Read a batch only when the client has taken the previous one.
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,191 @@
+import { createHash } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { idempotencyKeys, ledgerEntries, messages, workspaces } from "@/db/schema";
+import { ApiError } from "@/lib/api/errors";
+import { fromUnits, toUnits, unitsToNumber } from "@/lib/billing/money";
+import { QUEUES, type Queue } from "@/lib/jobs/queue";
+import type { VerifiedKey } from "@/lib/keys/verify";
+import { log } from "@/lib/log";
+import type { Carrier } from "./carrier";
+import { newMessageId } from "./message-id";
+import { priceTable } from "./pricing";
+import type { SendBody } from "./send-input";
+
+export type SendDeps = { db: Db; queue: Queue; carriers: { live: Carrier; test: Carrier } };
+export type SendRequest = { key: VerifiedKey; requestId: string; idempotency: { key: string; bodyHash: string } | null };
+export type SendOutcome = { status: number; body: Record<string, unknown> };
+
+type RecipientStatus = "accepted" | "blocked_country" | "config_error";
+type Planned = { dnis: string; country: string | null; status: RecipientStatus; cost: bigint; messageId: string };
+
+export function hashBody(raw: string): string {
+  return createHash("sha256").update(raw).digest("hex");
+}
+
+/**
+ * POST /sms/send after validation: price, check and debit the balance, store
+ * every recipient and enqueue the accepted ones for the carrier — all in ONE
+ * transaction. The workspace row is locked while the balance is checked and
+ * debited, so concurrent sends serialize on it and can never take it below
+ * zero nor lose a debit; a failure anywhere stores, debits and sends nothing.
+ */
+export async function sendSms(deps: SendDeps, request: SendRequest, input: SendBody): Promise<SendOutcome> {
+  const { key } = request;
+  const live = key.mode === "live";
+  const carrier = deps.carriers[key.mode];
+  if (!live && !carrier.available()) throw new ApiError("SANDBOX_UNAVAILABLE");
+
+  const [workspace] = await deps.db
+    .select({ currency: workspaces.currency, blocked: workspaces.blockedCountries })
+    .from(workspaces)
+    .where(eq(workspaces.id, key.workspaceId));
+  const prices = await priceTable(deps.db);
+  const blocked = new Set(workspace.blocked);
+  const planned: Planned[] = input.to.map((r) => {
+    const messageId = newMessageId(key.workspaceId);
+    if (r.country && blocked.has(r.country)) return { dnis: r.e164, country: r.country, status: "blocked_country", cost: 0n, messageId };
+    const rate = prices.countryRate(r.country);
+    if (rate === null) return { dnis: r.e164, country: r.country, status: "config_error", cost: 0n, messageId };
+    return { dnis: r.e164, country: r.country, status: "accepted", cost: rate * BigInt(input.segments), messageId };
+  });
+  const accepted = planned.filter((p) => p.status === "accepted");
+  const totalCost = accepted.reduce((sum, p) => sum + p.cost, 0n);
+  // Keys are scoped per mode too: a live send must never be answered with a test send's (sandbox) response.
+  const idempotency = request.idempotency && { ...request.idempotency, key: `${key.mode}:${request.idempotency.key}` };
+
+  try {
+    return await deps.db.transaction(async (tx) => {
+      if (idempotency) {
+        const replay = await claimIdempotencyKey(tx, key.workspaceId, idempotency);
+        if (replay) return replay;
+      }
+
+      if (live) {
+        // The lock: concurrent sends of this workspace wait here, one at a time.
+        const [{ balance }] = await tx
+          .select({ balance: workspaces.balance })
+          .from(workspaces)
+          .where(eq(workspaces.id, key.workspaceId))
+          .for("update");
+        const available = toUnits(balance);
+        if (available <= 0n || available < totalCost) {
+          throw new ApiError("INSUFFICIENT_BALANCE", available <= 0n ? "The balance is used up: top up to send" : "The balance does not cover this send", {
+            balance: unitsToNumber(available),
+            estimated_cost: unitsToNumber(totalCost),
+            currency: workspace.currency,
+            total_recipients: planned.length,
+            billable_recipients: accepted.length,
+            segments: input.segments,
+          });
+        }
+      }
+
+      const rows = await tx
+        .insert(messages)
+        .values(
+          planned.map((p) => ({
+            messageId: p.messageId,
+            workspaceId: key.workspaceId,
+            keyId: key.id,
+            mode: key.mode,
+            recipient: p.dnis,
+            country: p.country,
+            senderId: input.senderId,
+            body: input.message,
+            encoding: input.encoding,
+            segments: input.segments,
+            cost: fromUnits(p.cost),
+            currency: workspace.currency,
+            // Refused recipients are stored as failed and never billed.
+            status: p.status === "accepted" ? ("pending" as const) : ("failed" as const),
+            statusCode: p.status === "accepted" ? null : p.status,
+          })),
+        )
+        .returning({ id: messages.id, messageId: messages.messageId, status: messages.status });
+
+      if (live && totalCost > 0n) {
+        await tx
+          .update(workspaces)
+          .set({ balance: sql`${workspaces.balance} - ${fromUnits(totalCost)}::numeric`, balanceUpdatedAt: new Date() })
+          .where(eq(workspaces.id, key.workspaceId));
+        await tx.insert(ledgerEntries).values({
+          workspaceId: key.workspaceId,
+          amount: fromUnits(-totalCost),
+          currency: workspace.currency,
+          type: "usage",
+          description: `SMS to ${accepted.length} recipient${accepted.length === 1 ? "" : "s"} (${request.requestId})`,
+          source: "api",
+        });
+      }
+
+      const pendingIds = rows.filter((r) => r.status === "pending").map((r) => r.id);
+      if (pendingIds.length) await deps.queue.send(tx, QUEUES.smsSubmit, { ids: pendingIds });
+
+      const outcome: SendOutcome = { status: 200, body: responseBody(planned, input, totalCost, !live) };
+      if (idempotency) {
+        await tx
+          .update(idempotencyKeys)
+          .set({ statusCode: outcome.status, response: outcome.body })
+          .where(and(eq(idempotencyKeys.workspaceId, key.workspaceId), eq(idempotencyKeys.key, idempotency.key)));
+      }
+      return outcome;
+    });
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    log.error({ err: error, requestId: request.requestId }, "send failed; nothing stored");
+    throw new ApiError("DB_ERROR", `The messages could not be stored; nothing was sent or billed (request ${request.requestId}). Safe to retry.`, {
+      request_id: request.requestId,
+    });
+  }
+}
+
+/**
+ * Takes the Idempotency-Key for this request, or returns the stored response of
+ * an earlier one. A concurrent request with the same key waits on the row until
+ * the first commits, then sees its response. Keys older than 24 h are reused.
+ */
+async function claimIdempotencyKey(
+  tx: Parameters<Parameters<Db["transaction"]>[0]>[0],
+  workspaceId: number,
+  idempotency: { key: string; bodyHash: string },
+): Promise<SendOutcome | null> {
+  const claimed = await tx
+    .insert(idempotencyKeys)
+    .values({ workspaceId, key: idempotency.key, bodyHash: idempotency.bodyHash })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.workspaceId, idempotencyKeys.key],
+      set: { bodyHash: idempotency.bodyHash, statusCode: null, response: null, createdAt: sql`now()` },
+      setWhere: sql`${idempotencyKeys.createdAt} < now() - interval '24 hours'`,
+    })
+    .returning({ key: idempotencyKeys.key });
+  if (claimed.length) return null;
+  const [existing] = await tx
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.workspaceId, workspaceId), eq(idempotencyKeys.key, idempotency.key)));
+  if (existing.bodyHash !== idempotency.bodyHash) throw new ApiError("IDEMPOTENCY_KEY_REUSED");
+  return { status: existing.statusCode ?? 200, body: existing.response as Record<string, unknown> };
+}
+
+function responseBody(planned: Planned[], input: SendBody, totalCost: bigint, sandbox: boolean): Record<string, unknown> {
+  const accepted = planned.filter((p) => p.status === "accepted");
+  return {
+    status: true,
+    messages: accepted.map((p) => ({ dnis: p.dnis, message_id: p.messageId, segment_num: input.segments })),
+    results: planned.map((p) => ({ dnis: p.dnis, message_id: p.messageId, segments: input.segments, status: p.status })),
+    summary: {
+      total_recipients: planned.length,
+      total_segments: accepted.length * input.segments,
+      total_cost: unitsToNumber(totalCost),
+      encoding: input.encoding,
+      accepted_count: accepted.length,
+      blocked_count: planned.filter((p) => p.status === "blocked_country").length,
+      // Enqueueing shares the transaction: it either lands with the messages or the send fails as DB_ERROR.
+      queue_error_count: 0,
+      config_error_count: planned.filter((p) => p.status === "config_error").length,
+      db_error_count: 0,
+    },
+    ...(sandbox ? { sandbox: true } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The fields a workspace may choose for each webhook event (api-v1.md §5), in
+ * payload order, and the defaults for a workspace that never chose. Delivery
+ * fields are the spec's; click, impression and conversion fields are ours
+ * (see README.md here). `workspace_id` is opt-in everywhere, and so is the
+ * clicking browser's `user_agent`.
+ */
+import type { WebhookEvent } from "@/db/schema";
+
+export const DELIVERY_FIELDS = [
+  "message_id",
+  "telecom_message_id",
+  "recipient",
+  "sender_id",
+  "status",
+  "status_code",
+  "num_parts",
+  "cost",
+  "timestamp",
+  "workspace_id",
+] as const;
+export const CLICK_FIELDS = ["message_id", "recipient", "url", "timestamp", "user_agent", "workspace_id"] as const;
+export const IMPRESSION_FIELDS = ["message_id", "recipient", "url", "timestamp", "user_agent", "workspace_id"] as const;
+export const CONVERSION_FIELDS = ["message_id", "recipient", "action_type", "value", "timestamp", "workspace_id"] as const;
+
+export type DeliveryField = (typeof DELIVERY_FIELDS)[number];
+
+export const EVENT_FIELDS: Record<WebhookEvent, readonly string[]> = {
+  delivery: DELIVERY_FIELDS,
+  click: CLICK_FIELDS,
+  impression: IMPRESSION_FIELDS,
+  conversion: CONVERSION_FIELDS,
+};
+
+const OPT_IN = new Set(["workspace_id", "user_agent"]);
+
+/** Delivery: "the first nine except telecom_message_id"; the others: every field but the opt-in ones. */
+export const DEFAULT_FIELDS: Record<WebhookEvent, readonly string[]> = {
+  delivery: DELIVERY_FIELDS.slice(0, 9).filter((f) => f !== "telecom_message_id"),
+  click: CLICK_FIELDS.filter((f) => !OPT_IN.has(f)),
+  impression: IMPRESSION_FIELDS.filter((f) => !OPT_IN.has(f)),
+  conversion: CONVERSION_FIELDS.filter((f) => !OPT_IN.has(f)),
+};
+
+/** A chosen list in catalog order, without duplicates (the payload's key order follows it). */
+export function normalizeFields(event: WebhookEvent, fields: readonly string[]): string[] {
+  return EVENT_FIELDS[event].filter((f) => fields.includes(f));
+}
+
+/** The stored choice, or the defaults when none (null) — so a changed default reaches those who never chose. */
+export function fieldsOrDefault(event: WebhookEvent, stored: readonly string[] | null | undefined): string[] {
+  const chosen = stored ? normalizeFields(event, stored) : [];
+  return chosen.length > 0 ? chosen : [...DEFAULT_FIELDS[event]];
+}
