@@ -27,6 +27,9 @@ const pgInstance = (port: number) => ({
     HOST: "127.0.0.1",
     DATABASE_URL: pgUrl!,
     REDIS_URL: process.env.REDIS_URL ?? "",
+    // Fast sandbox reports and webhooks to a receiver on this machine, for the end-to-end send test.
+    SANDBOX_DLR_DELAY_MS: "500",
+    WEBHOOKS_ALLOW_PRIVATE: "true",
     ...shared,
     NEXT_TELEMETRY_DISABLED: "1",
   },
