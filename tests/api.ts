@@ -11,7 +11,7 @@ import { createKey } from "@/lib/keys/service";
 import type { CreateKeyInput } from "@/lib/keys/schemas";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/net/client-address";
 import { contextFor } from "@/lib/workspaces/context";
-import type { TestDatabase } from "./db";
+import { createTestDatabase, type TestDatabase } from "./db";
 
 export type Handler = (request: NextRequest, segment?: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
@@ -115,4 +115,16 @@ export function expectApiError(res: { status: number; body: unknown; headers: He
   expect(res.body).toMatchObject({ status: false, error_code: code, description: expect.any(String) });
   expect((res.body as { description: string }).description.length).toBeGreaterThan(0);
   expect(res.headers.get("x-request-id")).toMatch(/^req_[\w-]+$/);
+}
+
+/** A test file's database and API runtime (Redis when REDIS_URL is set): `({ t, runtime } = await setupApi())`. */
+export async function setupApi(): Promise<{ t: TestDatabase; runtime: ApiRuntime }> {
+  const t = await createTestDatabase();
+  const runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
+  return { t, runtime };
+}
+
+export async function teardownApi(env: { t?: TestDatabase; runtime?: ApiRuntime }): Promise<void> {
+  await env.runtime?.close();
+  await env.t?.close();
 }

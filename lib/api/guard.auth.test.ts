@@ -14,22 +14,15 @@ import { generateKey } from "@/lib/keys/format";
 import { createKey, revokeKey, rollKey, setKeyEnabled } from "@/lib/keys/service";
 import { invalidateKeyLocally } from "@/lib/keys/verify";
 import { contextFor } from "@/lib/workspaces/context";
-import { callApi, expectApiError, makeKey, randomAddress, startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
+import { callApi, expectApiError, makeKey, randomAddress, setupApi, teardownApi } from "@/tests/api";
+import type { TestDatabase } from "@/tests/db";
 import type { ApiRuntime } from "./runtime";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, runtime } = await setupApi()));
+afterAll(() => teardownApi({ t, runtime }));
 
 const ownerCtx = () => contextFor(t.db, t.seed.userIds.owner, t.seed.mainWorkspaceId);
 const balance = (key: string | undefined, address: string | null = randomAddress(), headers?: Record<string, string>) =>

@@ -13,23 +13,16 @@ import { openDatabase } from "@/db/client";
 import { signatureReplays } from "@/db/schema";
 import { rollKey } from "@/lib/keys/service";
 import { contextFor } from "@/lib/workspaces/context";
-import { callApi, expectApiError, makeKey, randomAddress, signedHeaders, startRuntime, through, type Handler } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
+import { callApi, expectApiError, makeKey, randomAddress, setupApi, signedHeaders, teardownApi, through, type Handler } from "@/tests/api";
+import type { TestDatabase } from "@/tests/db";
 import { DatabaseReplayStore, RedisReplayStore, type ReplayStore } from "./replay-store";
 import { createApiRuntime, type ApiRuntime } from "./runtime";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, runtime } = await setupApi()));
+afterAll(() => teardownApi({ t, runtime }));
 
 async function hmacKey() {
   const made = await makeKey(t, { hmac: true });

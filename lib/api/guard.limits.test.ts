@@ -11,23 +11,16 @@ import { openDatabase } from "@/db/client";
 import { workspaces } from "@/db/schema";
 import { generateKey } from "@/lib/keys/format";
 import { invalidateKeyLocally } from "@/lib/keys/verify";
-import { callApi, expectApiError, makeKey, randomAddress, startRuntime, through } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
+import { callApi, expectApiError, makeKey, randomAddress, setupApi, teardownApi, through } from "@/tests/api";
+import type { TestDatabase } from "@/tests/db";
 import { FAILED_AUTH_LIMIT } from "./rate-limits";
 import { createApiRuntime, type ApiRuntime } from "./runtime";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, runtime } = await setupApi()));
+afterAll(() => teardownApi({ t, runtime }));
 
 type Reply = Awaited<ReturnType<typeof callApi>>;
 const balance = (key: string, address = randomAddress()) => callApi(balanceRoute.GET, { path: "/api/v1/user/balance", key, address });

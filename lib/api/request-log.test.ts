@@ -15,23 +15,16 @@ import { apiKeys, apiRequests } from "@/db/schema";
 import { generateKey } from "@/lib/keys/format";
 import { invalidateKeyLocally } from "@/lib/keys/verify";
 import { log } from "@/lib/log";
-import { callApi, makeKey, randomAddress, signedHeaders, startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
+import { callApi, makeKey, randomAddress, setupApi, signedHeaders, teardownApi } from "@/tests/api";
+import type { TestDatabase } from "@/tests/db";
 import { operation } from "./operation";
 import type { ApiRuntime } from "./runtime";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, runtime } = await setupApi()));
+afterAll(() => teardownApi({ t, runtime }));
 
 const balance = (key: string | undefined, address: string | null = randomAddress(), headers?: Record<string, string>) =>
   callApi(balanceRoute.GET, { path: "/api/v1/user/balance", key, address, headers });
