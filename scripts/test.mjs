@@ -4,7 +4,7 @@
 //   2. unit + integration (Vitest): Postgres when DATABASE_URL is set, else PGlite
 //   3. E2E (Playwright, Debian Chromium) on the built portal with the embedded database
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const bin = (name) => `node_modules/.bin/${name}`;
@@ -100,5 +100,6 @@ if (wants("e2e")) {
 }
 
 console.log("\n" + lines.join("\n"));
+writeFileSync("test-results/totals.json", JSON.stringify(totals) + "\n");
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
 process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);

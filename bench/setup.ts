@@ -1,0 +1,177 @@
+/**
+ * Prepares the benchmark's database BEFORE any server starts on it (PGlite is one
+ * process only): migrations and the demo seed, the keys the scenarios use (made
+ * through the same service the portal uses), bulk rows for the big-table
+ * scenarios, a top-up, and a session cookie for the owner. Writes the secrets
+ * and ids to BENCH_OUT (under .data/bench/, never committed).
+ *
+ * Env: BENCH_DATABASE_URL or BENCH_PGLITE_DIR, BENCH_OUT, AUTH_SECRET,
+ * KEY_ENCRYPTION_KEY, BENCH_EXPORT_BIG / BENCH_EXPORT_SMALL (message rows),
+ * BENCH_BULK_KEYS (keys in the big keys workspace).
+ */
+import { eq, inArray, sql } from "drizzle-orm";
+import { encode } from "next-auth/jwt";
+import type { Db } from "@/db/client";
+import { seedIfEmpty } from "@/db/seed";
+import { apiKeys, ledgerEntries, users, workspaces } from "@/db/schema";
+import { createKeyInputSchema, type CreateKeyInput } from "@/lib/keys/schemas";
+import { createKey } from "@/lib/keys/service";
+import { contextFor } from "@/lib/workspaces/context";
+import { databaseVersion, openBenchDatabase, writeResult } from "./db";
+
+const SESSION_COOKIE = "authjs.session-token"; // next-auth v5 on http (the bench serves plain http)
+const TOP_UP = 100_000_000; // EUR: enough for every live send of a full run
+const RATE_LIMIT = 1_000_000_000; // requests/s: the bench measures the guard, not the limit
+const DAY_SECONDS = 86_400;
+const EXPORT_SPAN_DAYS = 9; // messages are spread over the last 9 days
+
+const count = (name: string, fallback: number) => {
+  const n = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number`);
+  return n;
+};
+
+async function main() {
+  const startedAt = Date.now();
+  const exportBig = count("BENCH_EXPORT_BIG", 1_000_000);
+  const exportSmall = count("BENCH_EXPORT_SMALL", 10_000);
+  const bulkKeys = count("BENCH_BULK_KEYS", 10_000);
+  const authSecret = process.env.AUTH_SECRET;
+  if (!authSecret || !process.env.KEY_ENCRYPTION_KEY) throw new Error("AUTH_SECRET and KEY_ENCRYPTION_KEY must be set");
+
+  // The demo organization is what the scenarios act in, whatever the shell says.
+  delete process.env.SEED_DEMO_DATA;
+  const database = await openBenchDatabase();
+  const { db } = database;
+  try {
+    await seedIfEmpty(db);
+    const [owner] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.email, "owner@acme.test"));
+    if (!owner) throw new Error("the demo owner is missing: the database was not empty and not seeded by the bench");
+    const [main] = await db.select().from(workspaces).where(eq(workspaces.isMain, true));
+    const org = main.organizationId;
+
+    const newWorkspace = async (name: string) =>
+      (await db.insert(workspaces).values({ organizationId: org, name, balance: "0" }).returning({ id: workspaces.id }))[0].id;
+    const keys10 = await newWorkspace("Bench: 10 keys");
+    const keys10k = await newWorkspace(`Bench: ${bulkKeys} keys`);
+    const exportBigWs = await newWorkspace(`Bench: ${exportBig} messages`);
+    const exportSmallWs = await newWorkspace(`Bench: ${exportSmall} messages`);
+
+    // The send scenario's live workspace never runs dry; balance = Σ ledger holds.
+    await db.transaction(async (tx) => {
+      await tx
+        .update(workspaces)
+        .set({ balance: sql`${workspaces.balance} + ${TOP_UP}`, balanceUpdatedAt: new Date() })
+        .where(eq(workspaces.id, main.id));
+      await tx.insert(ledgerEntries).values({ workspaceId: main.id, amount: String(TOP_UP), currency: main.currency, type: "deposit", description: "Benchmark top-up", source: "system" });
+    });
+    await db.update(workspaces).set({ rateLimitPerSecond: RATE_LIMIT }).where(eq(workspaces.organizationId, org));
+
+    const create = async (workspaceId: number, input: Partial<CreateKeyInput> & { name: string }) => {
+      const ctx = await contextFor(db, owner.id, workspaceId);
+      const created = await createKey(db, ctx, createKeyInputSchema.parse({ permissions: ["*"], mode: "live", ...input }));
+      return { id: created.key.id, secret: created.secret, signingSecret: created.signingSecret };
+    };
+    const keys = {
+      // Scenarios 1, 3 (logged), 4 (unsigned), 5 (live), 6 (the keys API)
+      full: await create(main.id, { name: "Bench: full access" }),
+      // Scenario 3: the same permissions, off the record
+      offRecord: await create(main.id, { name: "Bench: off the record", offTheRecord: true }),
+      // Scenario 4: signed requests
+      hmac: await create(main.id, { name: "Bench: HMAC", hmac: true }),
+      // Scenario 5: test mode
+      test: await create(main.id, { name: "Bench: test mode", mode: "test" }),
+      // Scenario 7: one reader per export workspace
+      exportBig: await create(exportBigWs, { name: "Bench: export reader", permissions: ["sms.read"] }),
+      exportSmall: await create(exportSmallWs, { name: "Bench: export reader", permissions: ["sms.read"] }),
+    };
+
+    // Scenario 8: the keys page of a workspace with 10 keys and one with 10,000 (hashes of
+    // made-up secrets: these keys are listed, never used).
+    await insertKeys(db, keys10, 10, owner.id);
+    await insertKeys(db, keys10k, bulkKeys, owner.id);
+
+    // Scenario 7: live messages over the last days, one statement each.
+    const exportStarted = Date.now();
+    await insertMessages(db, exportBigWs, exportBig);
+    await insertMessages(db, exportSmallWs, exportSmall);
+    const messagesSeconds = (Date.now() - exportStarted) / 1000;
+    await db.execute(sql`analyze`);
+
+    const now = new Date();
+    const from = new Date(now.getTime() - (EXPORT_SPAN_DAYS + 1) * DAY_SECONDS * 1000).toISOString().slice(0, 10);
+    const to = new Date(now.getTime() + DAY_SECONDS * 1000).toISOString().slice(0, 10);
+
+    // Scenario 8: the owner's session, as next-auth would set it after a sign-in.
+    const session = await encode({
+      token: { sub: String(owner.id), name: owner.name, email: owner.email },
+      secret: authSecret,
+      salt: SESSION_COOKIE,
+      maxAge: 12 * 3600,
+    });
+
+    const counted = await db
+      .select({ id: apiKeys.workspaceId, n: sql<number>`count(*)::int` })
+      .from(apiKeys)
+      .where(inArray(apiKeys.workspaceId, [keys10, keys10k]))
+      .groupBy(apiKeys.workspaceId);
+
+    writeResult({
+      version: await databaseVersion(db),
+      driver: database.driver,
+      ownerId: owner.id,
+      workspaces: { main: main.id, keys10, keys10k, exportBig: exportBigWs, exportSmall: exportSmallWs },
+      keyCounts: Object.fromEntries(counted.map((r) => [r.id, r.n])),
+      keys,
+      exportRows: { big: exportBig, small: exportSmall, from, to },
+      session: { name: SESSION_COOKIE, value: session },
+      seconds: { total: (Date.now() - startedAt) / 1000, messages: messagesSeconds },
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+async function insertKeys(db: Db, workspaceId: number, n: number, ownerId: number) {
+  if (n === 0) return;
+  await db.execute(sql`
+    insert into api_keys (id, workspace_id, name, mode, hash, hash_version, start, last4, permissions, created_by, created_at, updated_at)
+    select 'key_bench_' || ${workspaceId}::text || '_' || g,
+           ${workspaceId}::int,
+           'Bench key ' || g,
+           case when g % 5 = 0 then 'test' else 'live' end,
+           encode(sha256(convert_to('bench-key-' || ${workspaceId}::text || '-' || g, 'UTF8')), 'hex'),
+           1,
+           case when g % 5 = 0 then 'sk_test_' else 'sk_prod_' end || substr(md5(g::text), 1, 4),
+           substr(md5(g::text), 5, 4),
+           array['sms.send', 'sms.read']::text[],
+           ${ownerId}::int,
+           now() - g * interval '1 minute',
+           now() - g * interval '1 minute'
+    from generate_series(1, ${n}::int) as g`);
+}
+
+async function insertMessages(db: Db, workspaceId: number, n: number) {
+  if (n === 0) return;
+  const step = (EXPORT_SPAN_DAYS * DAY_SECONDS) / n; // seconds between two messages
+  await db.execute(sql`
+    insert into messages (message_id, workspace_id, key_id, mode, source, recipient, country, sender_id, body, encoding, segments,
+                          cost, currency, status, status_code, carrier_message_id, created_at, sent_at, delivered_at, updated_at)
+    select 'api_' || ${workspaceId}::text || '_' || (1700000000000000000 + g)::text || '_' || lpad(to_hex(g), 16, '0'),
+           ${workspaceId}::int, null, 'live', 'api',
+           '+4474001' || lpad((g % 100000)::text, 5, '0'), 'GB', 'Acme',
+           'Benchmark message number ' || g, 'GSM-7', 1, 0.04010, 'EUR',
+           s.status, case when s.status = 'DELIVRD' then null else 'sim' end, 'sim-' || g,
+           t.at, t.at + interval '1 second',
+           case when s.status = 'DELIVRD' then t.at + interval '3 seconds' end,
+           t.at + interval '3 seconds'
+    from generate_series(1, ${n}::int) as g,
+         lateral (select now() - make_interval(secs => g * ${step}::float8) as at) t,
+         lateral (select case when g % 100 < 94 then 'DELIVRD' when g % 100 < 97 then 'UNDELIV'
+                              when g % 100 < 98 then 'REJECTD' when g % 100 < 99 then 'EXPIRED' else 'UNKNOWN' end as status) s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
