@@ -60,9 +60,14 @@ export async function callApi(handler: Handler, o: CallOptions): Promise<{ statu
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
-/** A key made through the same service the portal uses, by the seeded owner. */
-export async function makeKey(t: TestDatabase, input: Partial<CreateKeyInput> = {}, workspaceId = t.seed.mainWorkspaceId) {
-  const ctx = await contextFor(t.db, t.seed.userIds.owner, workspaceId);
+/** A key made through the same service the portal uses, by the seeded owner unless `userId` says who. */
+export async function makeKey(
+  t: TestDatabase,
+  input: Partial<CreateKeyInput> = {},
+  workspaceId = t.seed.mainWorkspaceId,
+  userId = t.seed.userIds.owner,
+) {
+  const ctx = await contextFor(t.db, userId, workspaceId);
   return createKey(t.db, ctx, {
     name: "test key",
     mode: "live",

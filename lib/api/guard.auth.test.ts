@@ -244,17 +244,7 @@ describe("permissions", () => {
       .values({ email: `leaver-${Date.now()}@acme.test`, name: "Leaver", passwordHash: "x" })
       .returning({ id: users.id });
     await t.db.insert(memberships).values({ userId: user.id, organizationId: t.seed.organizationId, role: "admin" });
-    const ctx = await contextFor(t.db, user.id, t.seed.mainWorkspaceId);
-    const { key, secret } = await createKey(t.db, ctx, {
-      name: "leaver key",
-      mode: "live",
-      permissions: ["*"],
-      hmac: false,
-      offTheRecord: false,
-      allowedCidrs: [],
-      postbackUrl: null,
-      expiresAt: null,
-    });
+    const { key, secret } = await makeKey(t, { name: "leaver key" }, t.seed.mainWorkspaceId, user.id);
     expect((await balance(secret)).status).toBe(200);
     await t.db.delete(memberships).where(eq(memberships.userId, user.id));
     invalidateKeyLocally(key.id);

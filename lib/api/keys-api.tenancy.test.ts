@@ -10,8 +10,6 @@ import * as keyRoute from "@/app/api/v1/keys/[id]/route";
 import * as keysRoute from "@/app/api/v1/keys/route";
 import * as rollRoute from "@/app/api/v1/keys/[id]/roll/route";
 import { apiKeys, memberships, organizations, users, workspaces, type ApiKeyRow } from "@/db/schema";
-import { createKey } from "@/lib/keys/service";
-import { contextFor } from "@/lib/workspaces/context";
 import { callApi, expectApiError, makeKey, randomAddress, startRuntime, type Handler } from "@/tests/api";
 import { createTestDatabase, type TestDatabase } from "@/tests/db";
 import type { ApiRuntime } from "./runtime";
@@ -36,17 +34,7 @@ beforeAll(async () => {
   const [ws] = await t.db.insert(workspaces).values({ organizationId: org.id, name: "Globex main", isMain: true, balance: "5" }).returning();
   const [owner] = await t.db.insert(users).values({ email: "owner@globex.test", name: "Gina Globex", passwordHash: "x" }).returning();
   await t.db.insert(memberships).values({ userId: owner.id, organizationId: org.id, role: "owner" });
-  const ctx = await contextFor(t.db, owner.id, ws.id);
-  const made = await createKey(t.db, ctx, {
-    name: "globex admin",
-    mode: "live",
-    permissions: ["*"],
-    hmac: false,
-    offTheRecord: false,
-    allowedCidrs: [],
-    postbackUrl: null,
-    expiresAt: null,
-  });
+  const made = await makeKey(t, { name: "globex admin" }, ws.id, owner.id);
   globex = { workspaceId: ws.id, key: made.secret };
 });
 
@@ -56,6 +44,11 @@ afterAll(async () => {
 });
 
 const keysOf = (workspaceId: number) => t.db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(apiKeys.id);
+/** Keys as stored once earlier requests' batched last-used writes have landed (else they race the comparison). */
+const settledKeysOf = async (workspaceId: number) => {
+  await runtime.requestLog.flush();
+  return keysOf(workspaceId);
+};
 
 /** Every keys endpoint that takes an id, with a body that would succeed on a key of the caller's own workspace. */
 const BY_ID: Array<{ name: string; handler: Handler; method: string; suffix: string; body?: object }> = [
@@ -90,7 +83,7 @@ async function expectNotFoundEverywhere(callerKey: string, targets: ApiKeyRow[])
 
 describe("another workspace of the same organization", () => {
   it("gets 404 NOT_FOUND for every key of Main on GET, PATCH, roll and DELETE, and changes nothing", async () => {
-    const before = await keysOf(t.seed.mainWorkspaceId);
+    const before = await settledKeysOf(t.seed.mainWorkspaceId);
     await expectNotFoundEverywhere(stagingKey, before);
     expect(await keysOf(t.seed.mainWorkspaceId)).toEqual(before);
   });
@@ -114,8 +107,8 @@ describe("another workspace of the same organization", () => {
 
 describe("another organization", () => {
   it("gets 404 NOT_FOUND for every key of Acme's workspaces, and changes nothing", async () => {
-    const main = await keysOf(t.seed.mainWorkspaceId);
-    const staging = await keysOf(t.seed.stagingWorkspaceId);
+    const main = await settledKeysOf(t.seed.mainWorkspaceId);
+    const staging = await settledKeysOf(t.seed.stagingWorkspaceId);
     await expectNotFoundEverywhere(globex.key, [...main, ...staging]);
     expect(await keysOf(t.seed.mainWorkspaceId)).toEqual(main);
     expect(await keysOf(t.seed.stagingWorkspaceId)).toEqual(staging);
