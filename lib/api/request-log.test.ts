@@ -18,6 +18,7 @@ import { log } from "@/lib/log";
 import { callApi, makeKey, randomAddress, setupApi, signedHeaders, teardownApi } from "@/tests/api";
 import type { TestDatabase } from "@/tests/db";
 import { operation } from "./operation";
+import { RequestLog } from "./request-log";
 import type { ApiRuntime } from "./runtime";
 
 let t: TestDatabase;
@@ -83,6 +84,24 @@ describe("api_requests", () => {
     expect(replies.map((r) => r.status)).toEqual([200, 403]);
     expect(await logged(replies.map(requestId))).toEqual([]);
     expect(await t.db.select().from(apiRequests).where(eq(apiRequests.keyId, key.id))).toEqual([]);
+  });
+
+  it("writes a batch exactly as recorded: text with quotes, backslashes and non-ASCII, nulls, and the time of the request rather than of the flush", async () => {
+    const log = new RequestLog(t.db, { intervalMs: 60_000, maxBatch: 1000, maxQueue: 1000, touchEveryMs: 60_000 });
+    const odd = `/api/v1/it's "quoted" \\ back\\slash/ünï/💬/${crypto.randomUUID()}`;
+    const ids = Array.from({ length: 3 }, () => `req_${crypto.randomUUID()}`);
+    log.record({ keyId: null, workspaceId: null, mode: null, method: "GET", path: odd, status: 401, errorCode: "UNAUTHORIZED", latencyMs: 0, address: null, requestId: ids[0] });
+    log.record({ keyId: "key_x", workspaceId: t.seed.mainWorkspaceId, mode: "test", method: "POST", path: "/api/v1/sms/send", status: 200, errorCode: null, latencyMs: 12, address: "2001:db8::1", requestId: ids[1] });
+    log.record({ keyId: "key_x", workspaceId: t.seed.mainWorkspaceId, mode: "live", method: "GET", path: "/p", status: 500, errorCode: "INTERNAL_ERROR", latencyMs: 3, address: "10.0.0.1", requestId: ids[2] });
+    const recordedBy = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await log.flush();
+    const rows = await t.db.select().from(apiRequests).where(inArray(apiRequests.requestId, ids));
+    const byId = new Map(rows.map((r) => [r.requestId, r]));
+    expect(byId.get(ids[0])).toMatchObject({ keyId: null, workspaceId: null, mode: null, path: odd, status: 401, errorCode: "UNAUTHORIZED", latencyMs: 0, address: null });
+    expect(byId.get(ids[1])).toMatchObject({ keyId: "key_x", mode: "test", method: "POST", status: 200, errorCode: null, latencyMs: 12, address: "2001:db8::1" });
+    expect(byId.get(ids[2])).toMatchObject({ mode: "live", status: 500, errorCode: "INTERNAL_ERROR" });
+    for (const r of rows) expect(r.createdAt.getTime()).toBeLessThanOrEqual(recordedBy);
   });
 
   it("sets last_used_at and last_used_address after a successful request", async () => {
