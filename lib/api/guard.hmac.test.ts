@@ -4,6 +4,7 @@
  * also across instances, through the database or Redis.
  */
 import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as balanceRoute from "@/app/api/v1/user/balance/route";
@@ -15,7 +16,7 @@ import { rollKey } from "@/lib/keys/service";
 import { contextFor } from "@/lib/workspaces/context";
 import { callApi, expectApiError, makeKey, randomAddress, setupApi, signedHeaders, teardownApi, through, type Handler } from "@/tests/api";
 import type { TestDatabase } from "@/tests/db";
-import { DatabaseReplayStore, RedisReplayStore, type ReplayStore } from "./replay-store";
+import { DatabaseReplayStore, ProcessReplayStore, REPLAY_WINDOW_SECONDS, RedisReplayStore, type ReplayStore } from "./replay-store";
 import { createApiRuntime, type ApiRuntime } from "./runtime";
 
 let t: TestDatabase;
@@ -203,6 +204,36 @@ describe("replay stores", () => {
     await t.db.insert(signatureReplays).values({ keyId, signature, expiresAt: new Date(Date.now() - 1000) });
     expect(await store.firstUse(keyId, signature)).toBe(true);
     expect(await store.firstUse(keyId, signature)).toBe(false);
+  });
+
+  it("ProcessReplayStore (embedded database) accepts a signature once per key", async () => {
+    await behavesAsReplayStore(await ProcessReplayStore.open(t.db));
+  });
+
+  it("ProcessReplayStore remembers across a restart: what it accepted is written off the request path and read back on open", async () => {
+    const before = await ProcessReplayStore.open(t.db, { flushMs: 60_000 });
+    const keyId = `key_${randomBytes(8).toString("hex")}`;
+    const signature = randomBytes(32).toString("hex");
+    expect(await before.firstUse(keyId, signature)).toBe(true);
+    // Nothing written yet on the request path…
+    expect(await t.db.select().from(signatureReplays).where(eq(signatureReplays.signature, signature))).toEqual([]);
+    await before.flush(); // …until the flush (timer or shutdown)
+    const after = await ProcessReplayStore.open(t.db);
+    expect(await after.firstUse(keyId, signature)).toBe(false);
+    expect(await after.firstUse(keyId, randomBytes(32).toString("hex"))).toBe(true);
+  });
+
+  it("ProcessReplayStore accepts a signature again once its remembered entry has expired, and does not load expired entries", async () => {
+    const keyId = `key_${randomBytes(8).toString("hex")}`;
+    const [stale, fresh] = [randomBytes(32).toString("hex"), randomBytes(32).toString("hex")];
+    await t.db.insert(signatureReplays).values({ keyId, signature: stale, expiresAt: new Date(Date.now() - 1000) });
+    const store = await ProcessReplayStore.open(t.db);
+    expect(await store.firstUse(keyId, stale)).toBe(true);
+    const now = Date.now();
+    expect(await store.firstUse(keyId, fresh, now)).toBe(true);
+    expect(await store.firstUse(keyId, fresh, now + (REPLAY_WINDOW_SECONDS - 1) * 1000)).toBe(false);
+    expect(await store.firstUse(keyId, fresh, now + (REPLAY_WINDOW_SECONDS + 1) * 1000)).toBe(true);
+    await store.flush();
   });
 
   // Needs a Redis server (CI sets REDIS_URL).

@@ -4,7 +4,7 @@ import type { Database } from "@/db/client";
 import { KEY_CHANGES_CHANNEL, KeyCache, KeyStore, registerKeyCache } from "@/lib/keys/verify";
 import { log } from "@/lib/log";
 import { ApiRateLimits } from "./rate-limits";
-import { DatabaseReplayStore, RedisReplayStore, type ReplayStore } from "./replay-store";
+import { DatabaseReplayStore, ProcessReplayStore, RedisReplayStore, type ReplayStore } from "./replay-store";
 import { RequestLog } from "./request-log";
 
 /** Everything the guard keeps per process: one of each, on globalThis (Next evaluates modules several times). */
@@ -44,15 +44,21 @@ export async function createApiRuntime(
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : null;
   redis?.on("error", (error) => log.error({ err: error }, "redis error"));
   const requestLog = new RequestLog(database.db);
+  const replays: ReplayStore = redis
+    ? new RedisReplayStore(redis)
+    : database.driver === "pglite"
+      ? await ProcessReplayStore.open(database.db)
+      : new DatabaseReplayStore(database.db);
   return {
     db: database.db,
     keys: new KeyStore(database.db, cache),
     limits: ApiRateLimits.create({ redis, db: database.db }),
-    replays: redis ? new RedisReplayStore(redis) : new DatabaseReplayStore(database.db),
+    replays,
     requestLog,
     async close() {
       unregister();
       await requestLog.flush();
+      await replays.flush?.();
       await unlisten().catch(() => {});
       redis?.disconnect();
     },
