@@ -195,11 +195,12 @@ async function main() {
     const port = await freePort(3300, taken);
     taken.add(port);
     log(`starting the portal on :${port}…`);
-    const server = await startServer({ name: "A", port, env: serverEnv, logFile: path.join(WORK, "server-a.log") });
+    const startA = (run = 0) => startServer({ name: "A", port, env: serverEnv, logFile: path.join(WORK, run ? `server-a.${run}.log` : "server-a.log") });
+    let restarts = 0;
     const ctx = {
       params: PARAMS,
       setup,
-      server,
+      server: await startA(),
       rows,
       notes,
       runId: stamp,
@@ -211,8 +212,14 @@ async function main() {
             return startServer({ name: "B", port: portB, env: serverEnv, logFile: path.join(WORK, "server-b.log") });
           }
         : null,
+      /** A fresh instance A (same port, same database), for measurements that must not inherit an earlier one's heap. */
+      async restartServer() {
+        await ctx.server.stop();
+        ctx.server = await startA(++restarts);
+        idle.idlePid = ctx.server.pid;
+      },
     };
-    const idle = { idlePid: server.pid };
+    const idle = { idlePid: ctx.server.pid };
     // Sends last: their carrier jobs keep the server's workers busy afterwards.
     await run(1, "GET /user/balance guarded vs unguarded", () => scenario1(ctx), idle);
     await run(3, "logging on vs off the record", () => scenario3(ctx), idle);
@@ -221,7 +228,7 @@ async function main() {
     await run(7, "CSV export", () => scenario7(ctx), idle);
     await run(6, "revoke on A, poll B", () => scenario6(ctx), idle);
     await run(5, "POST /sms/send", () => scenario5(ctx), idle);
-    await server.stop();
+    await ctx.server.stop();
   }
 
   rows.sort((a, b) => Number(a.n) - Number(b.n));
