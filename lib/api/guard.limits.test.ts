@@ -93,10 +93,13 @@ describe("requests per workspace", () => {
     const b = await createApiRuntime(database, { redisUrl: process.env.REDIS_URL });
     try {
       await setRateLimit(workspaceId, key.id, 5);
-      // 3 through A and 3 through B: within the limit on each instance alone, over it together.
+      // 3 through A and 3 through B: within the limit on each instance alone, over it together
+      // once A has added its counts to Redis (every 50 ms; here at once).
       const replies = await untilLimited(async () => {
         const out: Reply[] = [];
-        for (const instance of [a, a, a, b, b, b]) out.push(await through(instance, runtime, () => balance(secret)));
+        for (const instance of [a, a, a]) out.push(await through(instance, runtime, () => balance(secret)));
+        await a.limits.requests.flush();
+        for (const instance of [b, b, b]) out.push(await through(instance, runtime, () => balance(secret)));
         return out;
       });
       expect(replies.some((r) => r.status === 429 && r.body.error_code === "RATE_LIMIT_EXCEEDED")).toBe(true);

@@ -44,6 +44,7 @@ export async function createApiRuntime(
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : null;
   redis?.on("error", (error) => log.error({ err: error }, "redis error"));
   const requestLog = new RequestLog(database.db);
+  const limits = ApiRateLimits.create({ redis, db: database.db });
   const replays: ReplayStore = redis
     ? new RedisReplayStore(redis)
     : database.driver === "pglite"
@@ -52,11 +53,12 @@ export async function createApiRuntime(
   return {
     db: database.db,
     keys: new KeyStore(database.db, cache),
-    limits: ApiRateLimits.create({ redis, db: database.db }),
+    limits,
     replays,
     requestLog,
     async close() {
       unregister();
+      limits.requests.stop();
       await requestLog.flush();
       await replays.flush?.();
       await unlisten().catch(() => {});
