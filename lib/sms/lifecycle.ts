@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { ledgerEntries, messages, workspaces, type MessageStatus } from "@/db/schema";
 import { toUnits, fromUnits } from "@/lib/billing/money";
@@ -11,10 +11,26 @@ import type { Carrier, FinalReport } from "./carrier";
  * | EXPIRED (| UNKNOWN), or pending → failed. Each step is one transaction that
  * only moves a message forward (a late or repeated report changes nothing), and
  * enqueues the delivery webhook of a final status in the same transaction.
+ *
+ * Steps work on whole batches with a constant number of statements: on the
+ * embedded database every statement queues on its one connection, and one
+ * UPDATE and one report job per message made load tests take minutes to drain.
  */
 export type LifecycleDeps = { db: Db; queue: Queue; carriers: { live: Carrier; test: Carrier } };
 
 export const STUCK_AFTER_MS = 3 * 24 * 3600 * 1000;
+
+/** One final status of one message, as an `sms-report` job carries it. */
+export type Report = { messageId: string; status: FinalReport; statusCode: string };
+/** `sms-report` data: a list of reports due at the same second; single reports are the shape of jobs enqueued before lists. */
+export type ReportJob = { reports: Report[] } | Report;
+
+const FINAL_REPORTS = new Set<string>(["DELIVRD", "UNDELIV", "REJECTD", "EXPIRED", "UNKNOWN"] satisfies FinalReport[]);
+
+/** The reports of one job, of either shape. */
+export function reportsOf(data: ReportJob): Report[] {
+  return "reports" in data ? data.reports : [data];
+}
 
 /** sms-submit: hand pending messages to their carrier; schedule the reports it promises. */
 export async function handleSubmitJob(deps: LifecycleDeps, data: { ids: number[] }): Promise<void> {
@@ -33,21 +49,27 @@ export async function handleSubmitJob(deps: LifecycleDeps, data: { ids: number[]
     );
     await deps.db.transaction(async (tx) => {
       const now = new Date();
-      for (const result of results) {
-        if (result.accepted) {
-          await tx
-            .update(messages)
-            .set({ status: "sent", sentAt: now, carrierMessageId: result.carrierMessageId, updatedAt: now })
-            .where(and(eq(messages.messageId, result.messageId), eq(messages.status, "pending")));
-        } else {
-          await failAndRefund(tx, result.messageId, result.statusCode, deps.queue);
-        }
+      const accepted = results.flatMap((r) => (r.accepted ? [{ message_id: r.messageId, carrier_message_id: r.carrierMessageId }] : []));
+      if (accepted.length > 0) {
+        // One statement for the batch; the list is ONE JSON parameter (drizzle would expand an array into a parameter per value).
+        await tx
+          .update(messages)
+          .set({ status: "sent", sentAt: now, carrierMessageId: sql`v.carrier_message_id`, updatedAt: now })
+          .from(sql`json_to_recordset(${JSON.stringify(accepted)}::json) as v(message_id text, carrier_message_id text)`)
+          .where(and(sql`${messages.messageId} = v.message_id`, eq(messages.status, "pending")));
       }
+      // Refusals are rare: each is refunded on its own.
+      for (const result of results) if (!result.accepted) await failAndRefund(tx, result.messageId, result.statusCode, deps.queue);
+      // One report job per due second, not per message (the sandbox has one delay; the simulator spreads them over a few seconds).
+      const due = new Map<number, Report[]>();
       for (const report of reports) {
         if (report.status === null) continue;
-        await deps.queue.send(tx, QUEUES.smsReport, { messageId: report.messageId, status: report.status, statusCode: report.statusCode }, {
-          startAfter: new Date(Date.now() + report.afterMs),
-        });
+        const second = Math.ceil((now.getTime() + report.afterMs) / 1000);
+        const list = due.get(second) ?? due.set(second, []).get(second)!;
+        list.push({ messageId: report.messageId, status: report.status, statusCode: report.statusCode });
+      }
+      for (const [second, list] of due) {
+        await deps.queue.send(tx, QUEUES.smsReport, { reports: list } satisfies ReportJob, { startAfter: new Date(second * 1000) });
       }
     });
   }
@@ -84,16 +106,38 @@ async function failAndRefund(tx: Parameters<Parameters<Db["transaction"]>[0]>[0]
   await enqueueDeliveryWebhook(tx, queue, failed);
 }
 
-/** sms-report: a final status from the carrier. */
-export async function handleReportJob(deps: LifecycleDeps, data: { messageId: string; status: FinalReport; statusCode: string }): Promise<void> {
+/**
+ * sms-report: final statuses from the carrier, applied with one UPDATE. Only
+ * pending or sent messages move, so a late or repeated report changes nothing.
+ */
+export async function handleReportJob(deps: LifecycleDeps, data: ReportJob): Promise<void> {
+  // The first report of a message wins, as if the list were applied one by one.
+  const byMessage = new Map<string, { message_id: string; status: FinalReport; status_code: string }>();
+  for (const report of reportsOf(data)) {
+    // The column is plain text: a malformed job must fail (and be retried, then kept failed), not write a bogus status.
+    if (typeof report?.messageId !== "string" || !FINAL_REPORTS.has(report.status)) {
+      throw new Error(`not a final report: ${JSON.stringify(report)}`);
+    }
+    if (!byMessage.has(report.messageId)) {
+      byMessage.set(report.messageId, { message_id: report.messageId, status: report.status, status_code: report.statusCode });
+    }
+  }
+  if (byMessage.size === 0) return;
   await deps.db.transaction(async (tx) => {
     const now = new Date();
-    const [updated] = await tx
+    const updated = await tx
       .update(messages)
-      .set({ status: data.status, statusCode: data.statusCode, deliveredAt: data.status === "DELIVRD" ? now : null, updatedAt: now })
-      .where(and(eq(messages.messageId, data.messageId), inArray(messages.status, ["pending", "sent"] satisfies MessageStatus[])))
-      .returning();
-    if (updated) await enqueueDeliveryWebhook(tx, deps.queue, updated);
+      .set({
+        status: sql`v.status`,
+        statusCode: sql`v.status_code`,
+        deliveredAt: sql`case when v.status = 'DELIVRD' then ${now.toISOString()}::timestamptz end`,
+        updatedAt: now,
+      })
+      .from(sql`json_to_recordset(${JSON.stringify([...byMessage.values()])}::json) as v(message_id text, status text, status_code text)`)
+      .where(and(sql`${messages.messageId} = v.message_id`, inArray(messages.status, ["pending", "sent"] satisfies MessageStatus[])))
+      // Explicit columns: with a FROM, drizzle's bare returning() types as never.
+      .returning(getTableColumns(messages));
+    for (const row of updated) await enqueueDeliveryWebhook(tx, deps.queue, row);
   });
 }
 

@@ -172,7 +172,8 @@ describe("reports and submissions are idempotent", () => {
     const afterFirst = await t.db.select().from(messages).where(eq(messages.workspaceId, ws.id));
     expect(afterFirst.map((m) => m.status)).toEqual(["sent", "sent"]);
     const reports = await jobCount(t.db, QUEUES.smsReport);
-    expect(reports).toBeGreaterThanOrEqual(2);
+    // One report job for the batch (both messages are due at the same second).
+    expect(reports).toBeGreaterThanOrEqual(1);
 
     await handleSubmitJob(jobs, { ids });
     expect(await t.db.select().from(messages).where(eq(messages.workspaceId, ws.id))).toEqual(afterFirst);
