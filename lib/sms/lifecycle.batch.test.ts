@@ -11,7 +11,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "@/db/schema";
-import { messages, webhookSettings } from "@/db/schema";
+import { apiKeys, messages, webhookSettings } from "@/db/schema";
 import type { Db } from "@/db/client";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES, type Queue } from "@/lib/jobs/queue";
@@ -188,6 +188,23 @@ describe("a report job", () => {
     await handleReportJob(jobs, { reports: sent.map((m) => ({ messageId: m.messageId, status: "EXPIRED", statusCode: "003" })) });
     expect(await read(all)).toEqual(settled);
     expect(await webhookJobs(all)).toHaveLength(moved.length);
+  });
+
+  it("reads each key's postback URL and each workspace's webhook settings once per list, not once per message", async () => {
+    const ws = await makeWorkspace(t, "Report reads", "0");
+    await t.db.insert(webhookSettings).values({ workspaceId: ws.id, deliveryUrl: "https://hooks.example.com/dlr" });
+    const [key] = await t.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.workspaceId, ws.id)).limit(1);
+    const counts: number[] = [];
+    for (const size of [1, 100]) {
+      const batch = Array.from({ length: size }, () => row(ws.id, { keyId: key.id }));
+      await t.db.insert(messages).values(batch);
+      const counting = countingDb();
+      await handleReportJob({ ...jobs, db: counting.db }, { reports: batch.map(({ messageId }) => ({ messageId, ...DELIVRD })) });
+      counts.push(counting.statements());
+      expect(await webhookJobs(batch.map((m) => m.messageId))).toHaveLength(size);
+    }
+    // 99 more messages cost exactly their 99 more webhook jobs: no read per message.
+    expect(counts[1] - counts[0]).toBe(99);
   });
 
   it("still applies a job in the old one-message shape (jobs outlive upgrades)", async () => {

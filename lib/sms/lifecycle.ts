@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { ledgerEntries, messages, workspaces, type MessageStatus } from "@/db/schema";
 import { toUnits, fromUnits } from "@/lib/billing/money";
 import { QUEUES, type Queue } from "@/lib/jobs/queue";
-import { enqueueDeliveryWebhook } from "@/lib/webhooks/deliver";
+import { enqueueDeliveryWebhook, enqueueDeliveryWebhooks } from "@/lib/webhooks/deliver";
 import type { Carrier, FinalReport } from "./carrier";
 
 /**
@@ -137,7 +137,7 @@ export async function handleReportJob(deps: LifecycleDeps, data: ReportJob): Pro
       .where(and(sql`${messages.messageId} = v.message_id`, inArray(messages.status, ["pending", "sent"] satisfies MessageStatus[])))
       // Explicit columns: with a FROM, drizzle's bare returning() types as never.
       .returning(getTableColumns(messages));
-    for (const row of updated) await enqueueDeliveryWebhook(tx, deps.queue, row);
+    await enqueueDeliveryWebhooks(tx, deps.queue, updated);
   });
 }
 
@@ -160,7 +160,7 @@ export async function finalizeStuckMessages(deps: LifecycleDeps, now = Date.now(
           ),
         )
         .returning();
-      for (const row of rows) await enqueueDeliveryWebhook(tx, deps.queue, row);
+      await enqueueDeliveryWebhooks(tx, deps.queue, rows);
       return rows.length;
     });
     total += done;

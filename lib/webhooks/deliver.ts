@@ -208,25 +208,45 @@ export async function handleDeliveryJob(db: Db, queue: Queue, data: unknown): Pr
  * built now, from the workspace's chosen delivery fields.
  */
 export async function enqueueDeliveryWebhook(tx: DbOrTx, queue: Queue, message: typeof messages.$inferSelect): Promise<void> {
-  let url: string | null = null;
-  if (message.keyId) {
-    const [key] = await tx
-      .select({ postbackUrl: apiKeys.postbackUrl })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.id, message.keyId), eq(apiKeys.workspaceId, message.workspaceId)));
-    url = key?.postbackUrl || null;
+  await enqueueDeliveryWebhooks(tx, queue, [message]);
+}
+
+/**
+ * The same for a batch of messages (delivery reports arrive in batches): each
+ * key's postback URL and each workspace's settings are read once per batch,
+ * not once per message.
+ */
+export async function enqueueDeliveryWebhooks(tx: DbOrTx, queue: Queue, batch: (typeof messages.$inferSelect)[]): Promise<void> {
+  const postbacks = new Map<string, Promise<string | null>>();
+  const settingsOf = new Map<number, ReturnType<typeof getWebhookSettings>>();
+  for (const message of batch) {
+    let url: string | null = null;
+    if (message.keyId) {
+      const id = `${message.workspaceId}:${message.keyId}`;
+      if (!postbacks.has(id)) postbacks.set(id, postbackUrl(tx, message.workspaceId, message.keyId));
+      url = await postbacks.get(id)!;
+    }
+    if (!settingsOf.has(message.workspaceId)) settingsOf.set(message.workspaceId, getWebhookSettings(tx, message.workspaceId));
+    const settings = await settingsOf.get(message.workspaceId)!;
+    url ??= settings.urls.delivery;
+    if (!url) continue;
+    const job: DeliveryJob = {
+      workspaceId: message.workspaceId,
+      keyId: message.keyId,
+      event: "delivery",
+      url,
+      messageId: message.messageId,
+      payload: buildDeliveryPayload(message, settings.fields.delivery),
+      attempt: 1,
+    };
+    await queue.send(tx, QUEUES.webhookDeliver, job);
   }
-  const settings = await getWebhookSettings(tx, message.workspaceId);
-  url ??= settings.urls.delivery;
-  if (!url) return;
-  const job: DeliveryJob = {
-    workspaceId: message.workspaceId,
-    keyId: message.keyId,
-    event: "delivery",
-    url,
-    messageId: message.messageId,
-    payload: buildDeliveryPayload(message, settings.fields.delivery),
-    attempt: 1,
-  };
-  await queue.send(tx, QUEUES.webhookDeliver, job);
+}
+
+async function postbackUrl(tx: DbOrTx, workspaceId: number, keyId: string): Promise<string | null> {
+  const [key] = await tx
+    .select({ postbackUrl: apiKeys.postbackUrl })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, workspaceId)));
+  return key?.postbackUrl || null;
 }
