@@ -3,6 +3,7 @@
 // server can set, (2) provide local secrets for the embedded default, and
 // (3) close the database cleanly on SIGTERM/SIGINT.
 import { createServer } from "node:http";
+import { getHeapStatistics } from "node:v8";
 import nextEnv from "@next/env";
 import next from "next";
 import { decideClientAddress } from "./scripts/client-address.mjs";
@@ -47,6 +48,9 @@ server.listen(port, host, async () => {
     return;
   }
   const database = process.env.DATABASE_URL ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${process.env.PGLITE_DATA_DIR ?? ".data/pglite"}`;
+  // npm start / npm run serve set a heap budget (scripts/server-node-args.mjs); a bare `node server.mjs` has none.
+  const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  if (!dev && heapMb > 2048) console.warn(`  No heap budget (V8 limit ${heapMb} MB): start with npm start / npm run serve, or set --max-old-space-size.`);
   console.log(
     [
       "",

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
+import { serverNodeArgs } from "../../scripts/server-node-args.mjs";
 
 const cleanups = [];
 
@@ -94,7 +95,8 @@ export async function freePort(from, taken = new Set()) {
  */
 export async function startServer({ name, port, env, logFile, timeoutMs = 180_000 }) {
   const fd = openSync(logFile, "w");
-  const child = spawn(process.execPath, ["server.mjs"], { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", fd, fd] });
+  // Started as `npm start` starts it (its Node flags included), so the bench measures the product as deployed.
+  const child = spawn(process.execPath, [...serverNodeArgs(env), "server.mjs"], { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   const url = `http://127.0.0.1:${port}`;
   let stopped = false;
