@@ -2,6 +2,7 @@ import path from "node:path";
 import { mkdirSync } from "node:fs";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import type { SQL } from "drizzle-orm";
 import * as schema from "./schema";
 
 /**
@@ -36,6 +37,12 @@ export type OpenOptions = {
   /** After migrating, seed demo data when the database has no organization yet. */
   seed?: (db: Db) => Promise<void>;
 };
+
+/** The rows of a raw statement on either driver (postgres.js answers an array, PGlite an object with `rows`). */
+export async function executeRows<T = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
+}
 
 /**
  * Parameters from libraries that bring their own SQL: JSON objects and dates

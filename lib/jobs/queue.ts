@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import { sql, type SQL } from "drizzle-orm";
-import { toDriverParam, type Database, type DbOrTx } from "@/db/client";
+import { executeRows, toDriverParam, type Database, type DbOrTx } from "@/db/client";
 import { log } from "@/lib/log";
 
 /**
@@ -46,8 +46,7 @@ export function transactionDb(tx: DbOrTx): PgBoss.Db {
     async executeSql(text: string, values: unknown[] = []) {
       const parts = text.split(/\$(\d+)/);
       const chunks: SQL[] = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${toDriverParam(values[Number(part) - 1] ?? null)}`));
-      const result = (await tx.execute(sql.join(chunks))) as unknown;
-      return { rows: Array.isArray(result) ? result : ((result as { rows: unknown[] }).rows ?? []) };
+      return { rows: await executeRows(tx, sql.join(chunks)) };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { executeRows } from "@/db/client";
 import { ledgerEntries, messages, workspaces, type MessageStatus } from "@/db/schema";
 import { toUnits, fromUnits } from "@/lib/billing/money";
 import { QUEUES, type Queue } from "@/lib/jobs/queue";
@@ -176,13 +177,12 @@ export async function pruneSandboxMessages(db: Db, now = Date.now()): Promise<nu
     .delete(messages)
     .where(and(eq(messages.mode, "test"), lt(messages.createdAt, new Date(now - SANDBOX_RETENTION.maxAgeMs))))
     .returning({ id: messages.id });
-  const excess = await db.execute(sql`
+  const excess = await executeRows(db, sql`
     delete from messages where id in (
       select id from (
         select id, row_number() over (partition by workspace_id order by created_at desc, id desc) as rank
         from messages where mode = 'test'
       ) ranked where rank > ${SANDBOX_RETENTION.perWorkspace}
     ) returning id`);
-  const excessCount = Array.isArray(excess) ? excess.length : ((excess as { rows?: unknown[] }).rows?.length ?? 0);
-  return old.length + excessCount;
+  return old.length + excess.length;
 }
