@@ -96,7 +96,9 @@ export async function freePort(from, taken = new Set()) {
 export async function startServer({ name, port, env, logFile, timeoutMs = 180_000 }) {
   const fd = openSync(logFile, "w");
   // Started as `npm start` starts it (its Node flags included), so the bench measures the product as deployed.
-  const child = spawn(process.execPath, [...serverNodeArgs(env), "server.mjs"], { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", fd, fd] });
+  // BENCH_SERVER_NODE_ARGS adds flags for a look inside, e.g. "--cpu-prof --cpu-prof-dir=.data/bench/prof".
+  const extra = (env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...serverNodeArgs(env), ...extra, "server.mjs"], { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   const url = `http://127.0.0.1:${port}`;
   let stopped = false;

@@ -1,7 +1,7 @@
-import { and, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { executeRows } from "@/db/client";
-import { ledgerEntries, messages, workspaces, type MessageStatus } from "@/db/schema";
+import { FINAL_STATUSES, ledgerEntries, MESSAGE_STATUSES, messages, workspaces, type MessageStatus } from "@/db/schema";
 import { toUnits, fromUnits } from "@/lib/billing/money";
 import { QUEUES, type Queue } from "@/lib/jobs/queue";
 import { enqueueDeliveryWebhook, enqueueDeliveryWebhooks } from "@/lib/webhooks/deliver";
@@ -21,6 +21,17 @@ export type LifecycleDeps = { db: Db; queue: Queue; carriers: { live: Carrier; t
 
 export const STUCK_AFTER_MS = 3 * 24 * 3600 * 1000;
 
+/**
+ * "Still pending" and "not final yet", spelled as NOT IN the other statuses.
+ * Spelled `status = 'pending'` (or IN pending/sent), the condition matches the
+ * partial index `messages_unfinished`, and with statistics taken while few
+ * messages were unfinished the planner expects one row there and scans every
+ * unfinished message for each batch instead of looking its messages up by
+ * their unique id (measured under send load: ~400 ms per batch UPDATE).
+ */
+const stillPending = notInArray(messages.status, MESSAGE_STATUSES.filter((s) => s !== "pending"));
+const notFinal = notInArray(messages.status, [...FINAL_STATUSES]);
+
 /** One final status of one message, as an `sms-report` job carries it. */
 export type Report = { messageId: string; status: FinalReport; statusCode: string };
 /** `sms-report` data: a list of reports due at the same second; single reports are the shape of jobs enqueued before lists. */
@@ -38,7 +49,7 @@ export async function handleSubmitJob(deps: LifecycleDeps, data: { ids: number[]
   const rows = await deps.db
     .select()
     .from(messages)
-    .where(and(inArray(messages.id, data.ids), eq(messages.status, "pending")));
+    .where(and(sql`${messages.id} in (select value::bigint from json_array_elements_text(${JSON.stringify(data.ids)}::json))`, stillPending));
   for (const mode of ["live", "test"] as const) {
     const batch = rows.filter((m) => m.mode === mode);
     if (batch.length === 0) continue;
@@ -57,7 +68,7 @@ export async function handleSubmitJob(deps: LifecycleDeps, data: { ids: number[]
           .update(messages)
           .set({ status: "sent", sentAt: now, carrierMessageId: sql`v.carrier_message_id`, updatedAt: now })
           .from(sql`json_to_recordset(${JSON.stringify(accepted)}::json) as v(message_id text, carrier_message_id text)`)
-          .where(and(sql`${messages.messageId} = v.message_id`, eq(messages.status, "pending")));
+          .where(and(sql`${messages.messageId} = v.message_id`, stillPending));
       }
       // Refusals are rare: each is refunded on its own.
       for (const result of results) if (!result.accepted) await failAndRefund(tx, result.messageId, result.statusCode, deps.queue);
@@ -81,7 +92,7 @@ async function failAndRefund(tx: Parameters<Parameters<Db["transaction"]>[0]>[0]
   const [before] = await tx
     .select({ cost: messages.cost, mode: messages.mode, workspaceId: messages.workspaceId, currency: messages.currency })
     .from(messages)
-    .where(and(eq(messages.messageId, messageId), eq(messages.status, "pending")))
+    .where(and(eq(messages.messageId, messageId), stillPending))
     .for("update");
   if (!before) return;
   const [failed] = await tx
@@ -135,7 +146,7 @@ export async function handleReportJob(deps: LifecycleDeps, data: ReportJob): Pro
         updatedAt: now,
       })
       .from(sql`json_to_recordset(${JSON.stringify([...byMessage.values()])}::json) as v(message_id text, status text, status_code text)`)
-      .where(and(sql`${messages.messageId} = v.message_id`, inArray(messages.status, ["pending", "sent"] satisfies MessageStatus[])))
+      .where(and(sql`${messages.messageId} = v.message_id`, notFinal))
       // Explicit columns: with a FROM, drizzle's bare returning() types as never.
       .returning(getTableColumns(messages));
     await enqueueDeliveryWebhooks(tx, deps.queue, updated);
