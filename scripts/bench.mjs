@@ -116,7 +116,8 @@ function machine() {
 function commit() {
   try {
     const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain"], { encoding: "utf8" }).trim() !== "";
+    // Results of earlier runs (bench/results) do not make the code under test differ from the commit.
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", ".", ":!bench/results"], { encoding: "utf8" }).trim() !== "";
     return dirty ? `${sha} (with uncommitted changes)` : sha;
   } catch {
     return "unknown (not a git checkout)";
