@@ -1,10 +1,10 @@
 // `npm run bench`: the benchmark suite (bench/README.md). Starts what it needs —
 // a fresh database (PGlite in .data/bench-pglite, or a fresh `bench_<timestamp>`
 // database on DATABASE_URL's server), the built portal on ports 3300+ — measures
-// side by side in one run, prints a table and writes bench/results/<date>.json
+// side by side in one run, prints a table and writes bench/results/<date>-<postgres|pglite>.json
 // and .md, then stops and drops everything it started.
 //
-//   npm run bench                  full run (about 15 minutes)
+//   npm run bench                  full run (about 14 minutes on PGlite, 11 on Postgres)
 //   npm run bench -- --short       CI's smoke run (BENCH_SHORT=1 does the same)
 //   npm run bench -- --only=1,3    some scenarios only
 //   npm run bench -- --no-build    use .next as it is (still builds when it is missing)
@@ -239,6 +239,7 @@ async function main() {
     commit: commit(),
     machine: machine(),
     node: process.version,
+    driver: db.postgres ? "postgres" : "pglite",
     database: `${db.postgres ? "Postgres" : "PGlite (embedded)"}: ${setup.version}`,
     redis: redisUrl ? redisUrl.replace(/\/\/[^@]*@/, "//…@") : "",
     load: `autocannon, ${PARAMS.connections} connections, ${PARAMS.duration} s per run after a ${PARAMS.warmup} s warm-up, ${PARAMS.pairs} pairs per ratio; figures are the median of the runs`,

@@ -124,7 +124,8 @@ export function markdownReport(meta, rows, notes) {
 
 export function writeResults(dir, meta, rows, notes) {
   mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, `${meta.date}${meta.mode === "short" ? "-short" : ""}`);
+  // One file per date and database (a run on each can sit side by side), short runs apart.
+  const base = path.join(dir, `${meta.date}-${meta.driver}${meta.mode === "short" ? "-short" : ""}`);
   writeFileSync(`${base}.json`, JSON.stringify({ meta, rows, notes }, null, 2) + "\n");
   writeFileSync(`${base}.md`, markdownReport(meta, rows, notes));
   return base;
