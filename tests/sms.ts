@@ -5,11 +5,66 @@
  * checks lib/billing/money with itself).
  */
 import { sql, type SQL } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import * as sendRoute from "@/app/api/v1/sms/send/route";
-import { ledgerEntries, workspaces } from "@/db/schema";
-import type { DbOrTx } from "@/db/client";
-import { callApi, makeKey, randomAddress } from "./api";
-import type { TestDatabase } from "./db";
+import * as schema from "@/db/schema";
+import { ledgerEntries, messages, workspaces } from "@/db/schema";
+import type { Db, DbOrTx } from "@/db/client";
+import type { ApiRuntime } from "@/lib/api/runtime";
+import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
+import { callApi, makeKey, randomAddress, startRuntime } from "./api";
+import { createTestDatabase, type TestDatabase } from "./db";
+
+export type SmsEnv = { t: TestDatabase; runtime: ApiRuntime; jobs: Jobs };
+
+/**
+ * A fresh database with the API runtime and the job queue installed for the
+ * route handlers, and no workers: tests run the job handlers themselves.
+ */
+export async function setupSms(): Promise<SmsEnv> {
+  const t = await createTestDatabase();
+  const runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
+  const jobs = await createJobs(t.database, { workers: false });
+  installJobs(jobs);
+  return { t, runtime, jobs };
+}
+
+export async function teardownSms(env: Partial<SmsEnv>): Promise<void> {
+  await env.jobs?.stop();
+  await env.runtime?.close();
+  await env.t?.close();
+}
+
+let rowSeq = 0;
+/** A message row as the send stores it (sent, GB, one segment), with the given overrides. */
+export function messageRow(workspaceId: number, over: Partial<typeof messages.$inferInsert> = {}): typeof messages.$inferInsert {
+  rowSeq++;
+  return {
+    messageId: `api_${workspaceId}_${rowSeq}_${rowSeq.toString(16).padStart(16, "0")}`,
+    workspaceId,
+    mode: "live",
+    recipient: gbNumber(rowSeq),
+    country: "GB",
+    senderId: "Acme",
+    body: "Stored directly",
+    encoding: "GSM-7",
+    segments: 1,
+    cost: "0.04010",
+    currency: "EUR",
+    status: "sent",
+    ...over,
+  };
+}
+
+/** The test database through a Drizzle instance that records every statement it sends (BEGIN/COMMIT aside). */
+export function recordingDb(t: TestDatabase): { db: Db; statements: { query: string; params: unknown[] }[] } {
+  const statements: { query: string; params: unknown[] }[] = [];
+  const logger = { logQuery: (query: string, params: unknown[]) => void statements.push({ query, params }) };
+  const client = (t.db as unknown as { $client: never }).$client;
+  const db = (t.driver === "pglite" ? drizzlePglite({ client, schema, logger }) : drizzlePostgres({ client, schema, logger })) as unknown as Db;
+  return { db, statements };
+}
 
 /** Rows of a raw query, on either driver. */
 export async function rows<T = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {

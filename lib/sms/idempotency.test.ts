@@ -9,9 +9,9 @@ import { ledgerEntries, workspaces } from "@/db/schema";
 import { openDatabase } from "@/db/client";
 import { createApiRuntime, installApiRuntime, type ApiRuntime } from "@/lib/api/runtime";
 import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
-import { expectApiError, startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
-import { gbNumber, makeWorkspace, money, NUMBERS, rows, send } from "@/tests/sms";
+import { expectApiError } from "@/tests/api";
+import type { TestDatabase } from "@/tests/db";
+import { gbNumber, makeWorkspace, money, NUMBERS, rows, send, setupSms, teardownSms } from "@/tests/sms";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
@@ -19,18 +19,11 @@ let jobs: Jobs;
 let ws: Awaited<ReturnType<typeof makeWorkspace>>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-  jobs = await createJobs(t.database, { workers: false });
-  installJobs(jobs);
+  ({ t, runtime, jobs } = await setupSms());
   ws = await makeWorkspace(t, "Idempotent", "100");
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await runtime?.close();
-  await t?.close();
-});
+afterAll(() => teardownSms({ t, runtime, jobs }));
 
 let n = 0;
 const body = () => ({ to: [NUMBERS.GB, gbNumber(++n)], message: `Order ${n} shipped`, sender_id: "Acme" });

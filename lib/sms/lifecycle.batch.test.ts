@@ -7,19 +7,14 @@
  * call throws, so one bad job still fails alone.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as schema from "@/db/schema";
 import { apiKeys, messages, webhookSettings } from "@/db/schema";
-import type { Db } from "@/db/client";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES, type Queue } from "@/lib/jobs/queue";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
+import type { Jobs } from "@/lib/jobs/runtime";
 import { startWorkers, together } from "@/lib/jobs/workers";
-import { startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
-import { gbNumber, jobCount, makeWorkspace, rows, send, waitFor } from "@/tests/sms";
+import type { TestDatabase } from "@/tests/db";
+import { gbNumber, jobCount, makeWorkspace, messageRow, recordingDb, rows, send, setupSms, teardownSms, waitFor } from "@/tests/sms";
 import { handleReportJob, handleSubmitJob, type Report } from "./lifecycle";
 
 let t: TestDatabase;
@@ -27,18 +22,11 @@ let runtime: ApiRuntime;
 let jobs: Jobs;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
+  ({ t, runtime, jobs } = await setupSms());
   // No workers until the last block starts them: the handlers are called directly, nothing else moves.
-  jobs = await createJobs(t.database, { workers: false });
-  installJobs(jobs);
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await runtime?.close();
-  await t?.close();
-});
+afterAll(() => teardownSms({ t, runtime, jobs }));
 
 /** The ids of `count` test-mode messages of a fresh workspace, stored by the send route (still pending). */
 async function pendingTestMessages(count: number, name: string) {
@@ -48,15 +36,6 @@ async function pendingTestMessages(count: number, name: string) {
   expect(res.status).toBe(200);
   const stored = await t.db.select({ id: messages.id }).from(messages).where(eq(messages.workspaceId, ws.id));
   return { ws, ids: stored.map((m) => m.id) };
-}
-
-/** The same database through a Drizzle instance that counts the statements it sends (BEGIN/COMMIT aside). */
-function countingDb(): { db: Db; statements: () => number } {
-  let n = 0;
-  const logger = { logQuery: () => void n++ };
-  const client = (t.db as unknown as { $client: never }).$client;
-  const db = (t.driver === "pglite" ? drizzlePglite({ client, schema, logger }) : drizzlePostgres({ client, schema, logger })) as unknown as Db;
-  return { db, statements: () => n };
 }
 
 type JobRow = {
@@ -73,9 +52,9 @@ describe("a submit batch", () => {
     const counts: number[] = [];
     for (const size of [1, 100]) {
       const { ws, ids } = await pendingTestMessages(size, `Statements ${size}`);
-      const counting = countingDb();
+      const counting = recordingDb(t);
       await handleSubmitJob({ ...jobs, db: counting.db }, { ids });
-      counts.push(counting.statements());
+      counts.push(counting.statements.length);
       const stored = await t.db.select({ status: messages.status }).from(messages).where(eq(messages.workspaceId, ws.id));
       expect(stored.filter((m) => m.status === "sent")).toHaveLength(size);
     }
@@ -113,26 +92,6 @@ describe("a submit batch", () => {
 });
 
 describe("a report job", () => {
-  let seq = 0;
-  /** A message row as the send stores it, with the given overrides. */
-  function row(workspaceId: number, over: Partial<typeof messages.$inferInsert> = {}): typeof messages.$inferInsert {
-    seq++;
-    return {
-      messageId: `api_${workspaceId}_${seq}_${seq.toString(16).padStart(16, "0")}`,
-      workspaceId,
-      mode: "live",
-      recipient: gbNumber(seq),
-      country: "GB",
-      senderId: "Acme",
-      body: "Stored directly",
-      encoding: "GSM-7",
-      segments: 1,
-      cost: "0.04010",
-      currency: "EUR",
-      status: "sent",
-      ...over,
-    };
-  }
   const read = (ids: string[]) => t.db.select().from(messages).where(inArray(messages.messageId, ids));
   const webhookJobs = async (ids: string[]) =>
     (
@@ -149,10 +108,10 @@ describe("a report job", () => {
   it("moves each message of a list forward once, with one delivery webhook each, and a repeated one changes nothing", async () => {
     const ws = await makeWorkspace(t, "Report list", "0");
     await t.db.insert(webhookSettings).values({ workspaceId: ws.id, deliveryUrl: "https://hooks.example.com/dlr" });
-    const sent = Array.from({ length: 60 }, () => row(ws.id));
-    const pending = row(ws.id, { status: "pending" });
-    const final = row(ws.id, { status: "REJECTD", statusCode: "002" });
-    const failed = row(ws.id, { status: "failed", statusCode: "blocked_country", cost: "0" });
+    const sent = Array.from({ length: 60 }, () => messageRow(ws.id));
+    const pending = messageRow(ws.id, { status: "pending" });
+    const final = messageRow(ws.id, { status: "REJECTD", statusCode: "002" });
+    const failed = messageRow(ws.id, { status: "failed", statusCode: "blocked_country", cost: "0" });
     await t.db.insert(messages).values([...sent, pending, final, failed]);
     const all = [...sent, pending, final, failed].map((m) => m.messageId);
     const untouched = await read([final.messageId, failed.messageId]);
@@ -196,11 +155,11 @@ describe("a report job", () => {
     const [key] = await t.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.workspaceId, ws.id)).limit(1);
     const counts: number[] = [];
     for (const size of [1, 100]) {
-      const batch = Array.from({ length: size }, () => row(ws.id, { keyId: key.id }));
+      const batch = Array.from({ length: size }, () => messageRow(ws.id, { keyId: key.id }));
       await t.db.insert(messages).values(batch);
-      const counting = countingDb();
+      const counting = recordingDb(t);
       await handleReportJob({ ...jobs, db: counting.db }, { reports: batch.map(({ messageId }) => ({ messageId, ...DELIVRD })) });
-      counts.push(counting.statements());
+      counts.push(counting.statements.length);
       expect(await webhookJobs(batch.map((m) => m.messageId))).toHaveLength(size);
     }
     // 99 more messages cost exactly their 99 more webhook jobs: no read per message.
@@ -209,7 +168,7 @@ describe("a report job", () => {
 
   it("still applies a job in the old one-message shape (jobs outlive upgrades)", async () => {
     const ws = await makeWorkspace(t, "Old shape", "0");
-    const message = row(ws.id);
+    const message = messageRow(ws.id);
     await t.db.insert(messages).values(message);
     await handleReportJob(jobs, { messageId: message.messageId, status: "UNDELIV", statusCode: "001" });
     expect((await read([message.messageId]))[0]).toMatchObject({ status: "UNDELIV", statusCode: "001", deliveredAt: null });
@@ -217,7 +176,7 @@ describe("a report job", () => {
 
   it("refuses a list holding a status that is not final, and writes none of it", async () => {
     const ws = await makeWorkspace(t, "Bogus report", "0");
-    const message = row(ws.id);
+    const message = messageRow(ws.id);
     await t.db.insert(messages).values(message);
     const reports = [
       { messageId: message.messageId, status: "DELIVRD", statusCode: "000" },

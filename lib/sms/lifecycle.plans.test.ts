@@ -7,17 +7,13 @@
  * per batch UPDATE). Checked on the plans themselves, not on timings.
  */
 import { eq, sql } from "drizzle-orm";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import * as schema from "@/db/schema";
 import { messages } from "@/db/schema";
-import { toDriverParam, type Db } from "@/db/client";
+import { toDriverParam } from "@/db/client";
 import type { ApiRuntime } from "@/lib/api/runtime";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
-import { startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
-import { gbNumber, makeWorkspace, send } from "@/tests/sms";
+import type { Jobs } from "@/lib/jobs/runtime";
+import type { TestDatabase } from "@/tests/db";
+import { gbNumber, makeWorkspace, recordingDb, send, setupSms, teardownSms } from "@/tests/sms";
 import { handleReportJob, handleSubmitJob } from "./lifecycle";
 
 let t: TestDatabase;
@@ -25,26 +21,10 @@ let runtime: ApiRuntime;
 let jobs: Jobs;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-  jobs = await createJobs(t.database, { workers: false });
-  installJobs(jobs);
+  ({ t, runtime, jobs } = await setupSms());
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await runtime?.close();
-  await t?.close();
-});
-
-/** The same database through a Drizzle instance that records every statement with its parameters. */
-function recordingDb() {
-  const statements: { query: string; params: unknown[] }[] = [];
-  const logger = { logQuery: (query: string, params: unknown[]) => void statements.push({ query, params }) };
-  const client = (t.db as unknown as { $client: never }).$client;
-  const db = (t.driver === "pglite" ? drizzlePglite({ client, schema, logger }) : drizzlePostgres({ client, schema, logger })) as unknown as Db;
-  return { db, statements };
-}
+afterAll(() => teardownSms({ t, runtime, jobs }));
 
 it("plans no scan of messages_unfinished for a submit batch or a report list, with statistics taken before the messages became unfinished", async () => {
   const ws = await makeWorkspace(t, "Plans", "0");
@@ -63,7 +43,7 @@ it("plans no scan of messages_unfinished for a submit batch or a report list, wi
   expect(res.status).toBe(200);
   const pending = await t.db.select({ id: messages.id }).from(messages).where(eq(messages.status, "pending"));
 
-  const recording = recordingDb();
+  const recording = recordingDb(t);
   await handleSubmitJob({ ...jobs, db: recording.db }, { ids: pending.map((m) => m.id) });
   const open = Array.from({ length: 50 }, (_, i) => ({ messageId: `api_${ws.id}_${i + 1}_open`, status: "DELIVRD" as const, statusCode: "000" }));
   await handleReportJob({ ...jobs, db: recording.db }, { reports: open });

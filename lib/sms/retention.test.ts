@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "@/db/schema";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES } from "@/lib/jobs/queue";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
-import { startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
-import { dec, gbNumber, jobCount, makeWorkspace, money, NUMBERS, send } from "@/tests/sms";
+import type { Jobs } from "@/lib/jobs/runtime";
+import type { TestDatabase } from "@/tests/db";
+import { dec, gbNumber, jobCount, makeWorkspace, messageRow, money, NUMBERS, send, setupSms, teardownSms } from "@/tests/sms";
 import type { Carrier } from "./carrier";
 import { finalizeStuckMessages, handleReportJob, handleSubmitJob, pruneSandboxMessages, SANDBOX_RETENTION, STUCK_AFTER_MS } from "./lifecycle";
 
@@ -22,41 +21,15 @@ let runtime: ApiRuntime;
 let jobs: Jobs;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-  jobs = await createJobs(t.database, { workers: false });
-  installJobs(jobs);
+  ({ t, runtime, jobs } = await setupSms());
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await runtime?.close();
-  await t?.close();
-});
+afterAll(() => teardownSms({ t, runtime, jobs }));
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-let seq = 0;
-
-/** A message row as the send stores it, with the given overrides. */
-function row(workspaceId: number, over: Partial<typeof messages.$inferInsert> = {}): typeof messages.$inferInsert {
-  seq++;
-  return {
-    messageId: `api_${workspaceId}_${seq}_${seq.toString(16).padStart(16, "0")}`,
-    workspaceId,
-    mode: "test",
-    recipient: gbNumber(seq),
-    country: "GB",
-    senderId: "Acme",
-    body: "Stored directly",
-    encoding: "GSM-7",
-    segments: 1,
-    cost: "0.04010",
-    currency: "EUR",
-    status: "sent",
-    ...over,
-  };
-}
+/** A stored test-mode message (retention is about test messages). */
+const row = (workspaceId: number, over: Partial<typeof messages.$inferInsert> = {}) => messageRow(workspaceId, { mode: "test", ...over });
 
 async function insert(values: Array<typeof messages.$inferInsert>) {
   for (let i = 0; i < values.length; i += 500) await t.db.insert(messages).values(values.slice(i, i + 500));

@@ -9,10 +9,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "@/db/schema";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES } from "@/lib/jobs/queue";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
-import { expectApiError, startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
-import { countryRates, dec, gbNumber, jobCount, makeWorkspace, MESSAGE_ID, money, NUMBERS, numUnits, rows, send } from "@/tests/sms";
+import type { Jobs } from "@/lib/jobs/runtime";
+import { expectApiError } from "@/tests/api";
+import type { TestDatabase } from "@/tests/db";
+import { countryRates, dec, gbNumber, jobCount, makeWorkspace, MESSAGE_ID, money, NUMBERS, numUnits, rows, send, setupSms, teardownSms } from "@/tests/sms";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
@@ -22,20 +22,13 @@ let ws: Awaited<ReturnType<typeof makeWorkspace>>;
 let broke: Awaited<ReturnType<typeof makeWorkspace>>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-  jobs = await createJobs(t.database, { workers: false });
-  installJobs(jobs);
+  ({ t, runtime, jobs } = await setupSms());
   rates = await countryRates(t.db);
   ws = await makeWorkspace(t, "Sandbox", "10");
   broke = await makeWorkspace(t, "Broke", "0");
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await runtime?.close();
-  await t?.close();
-});
+afterAll(() => teardownSms({ t, runtime, jobs }));
 
 const SANDBOX_DOWN = process.env.SANDBOX_DOWN;
 afterEach(() => {

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { workspaces } from "@/db/schema";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES } from "@/lib/jobs/queue";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
-import { expectApiError, makeKey, startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
-import { gbNumber, jobCount, money, send } from "@/tests/sms";
+import type { Jobs } from "@/lib/jobs/runtime";
+import { expectApiError, makeKey } from "@/tests/api";
+import type { TestDatabase } from "@/tests/db";
+import { gbNumber, jobCount, money, send, setupSms, teardownSms } from "@/tests/sms";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
@@ -22,20 +22,13 @@ let key: string;
 let mainId: number;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
+  ({ t, runtime, jobs } = await setupSms());
   mainId = t.seed.mainWorkspaceId;
   await t.db.update(workspaces).set({ rateLimitPerSecond: 100_000 }).where(eq(workspaces.id, mainId));
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-  jobs = await createJobs(t.database, { workers: false });
-  installJobs(jobs);
   key = (await makeKey(t)).secret;
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await runtime?.close();
-  await t?.close();
-});
+afterAll(() => teardownSms({ t, runtime, jobs }));
 
 const recipients = Array.from({ length: 100 }, (_, i) => gbNumber(i));
 const body = { to: recipients, message: "All or nothing", sender_id: "Acme" };

@@ -9,10 +9,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES } from "@/lib/jobs/queue";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
-import { startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
-import { countryRates, dec, decText, gbNumber, jobCount, makeWorkspace, money, NUMBERS, rows, send } from "@/tests/sms";
+import type { Jobs } from "@/lib/jobs/runtime";
+import type { TestDatabase } from "@/tests/db";
+import { countryRates, dec, decText, gbNumber, jobCount, makeWorkspace, money, NUMBERS, rows, send, setupSms, teardownSms } from "@/tests/sms";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
@@ -20,18 +19,11 @@ let jobs: Jobs;
 let gbRate: bigint;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-  jobs = await createJobs(t.database, { workers: false });
-  installJobs(jobs);
+  ({ t, runtime, jobs } = await setupSms());
   gbRate = (await countryRates(t.db)).get("GB")!;
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await runtime?.close();
-  await t?.close();
-});
+afterAll(() => teardownSms({ t, runtime, jobs }));
 
 it("accepts exactly 20 of 50 simultaneous sends when the balance covers 20, and ends at exactly 0", async () => {
   const ws = await makeWorkspace(t, "Race", decText(20n * gbRate), { rateLimitPerSecond: 100_000 });

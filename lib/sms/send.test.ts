@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ledgerEntries, messages, workspaces } from "@/db/schema";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES } from "@/lib/jobs/queue";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
-import { expectApiError, makeKey, startRuntime } from "@/tests/api";
-import { createTestDatabase, type TestDatabase } from "@/tests/db";
-import { countryRates, dec, decText, gbNumber, jobCount, makeWorkspace, MESSAGE_ID, money, NUMBERS, numUnits, rows, send } from "@/tests/sms";
+import type { Jobs } from "@/lib/jobs/runtime";
+import { expectApiError, makeKey } from "@/tests/api";
+import type { TestDatabase } from "@/tests/db";
+import { countryRates, dec, decText, gbNumber, jobCount, makeWorkspace, MESSAGE_ID, money, NUMBERS, numUnits, rows, send, setupSms, teardownSms } from "@/tests/sms";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
@@ -22,21 +22,14 @@ let mainId: number;
 let rates: Map<string, bigint>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
+  ({ t, runtime, jobs } = await setupSms());
   mainId = t.seed.mainWorkspaceId;
   await t.db.update(workspaces).set({ rateLimitPerSecond: 100_000 }).where(eq(workspaces.id, mainId));
-  runtime = await startRuntime(t, { redisUrl: process.env.REDIS_URL });
-  jobs = await createJobs(t.database, { workers: false });
-  installJobs(jobs);
   key = (await makeKey(t)).secret;
   rates = await countryRates(t.db);
 });
 
-afterAll(async () => {
-  await jobs?.stop();
-  await runtime?.close();
-  await t?.close();
-});
+afterAll(() => teardownSms({ t, runtime, jobs }));
 
 const rate = (country: string): bigint => {
   const r = rates.get(country);
