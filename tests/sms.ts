@@ -9,7 +9,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import * as sendRoute from "@/app/api/v1/sms/send/route";
 import * as schema from "@/db/schema";
-import { ledgerEntries, messages, workspaces } from "@/db/schema";
+import { ledgerEntries, workspaces } from "@/db/schema";
 import type { Db, DbOrTx } from "@/db/client";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
@@ -34,27 +34,6 @@ export async function teardownSms(env: Partial<SmsEnv>): Promise<void> {
   await env.jobs?.stop();
   await env.runtime?.close();
   await env.t?.close();
-}
-
-let rowSeq = 0;
-/** A message row as the send stores it (sent, GB, one segment), with the given overrides. */
-export function messageRow(workspaceId: number, over: Partial<typeof messages.$inferInsert> = {}): typeof messages.$inferInsert {
-  rowSeq++;
-  return {
-    messageId: `api_${workspaceId}_${rowSeq}_${rowSeq.toString(16).padStart(16, "0")}`,
-    workspaceId,
-    mode: "live",
-    recipient: gbNumber(rowSeq),
-    country: "GB",
-    senderId: "Acme",
-    body: "Stored directly",
-    encoding: "GSM-7",
-    segments: 1,
-    cost: "0.04010",
-    currency: "EUR",
-    status: "sent",
-    ...over,
-  };
 }
 
 /** The test database through a Drizzle instance that records every statement it sends (BEGIN/COMMIT aside). */

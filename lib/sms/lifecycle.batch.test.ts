@@ -14,9 +14,13 @@ import { QUEUES, type Queue } from "@/lib/jobs/queue";
 import type { Jobs } from "@/lib/jobs/runtime";
 import { startWorkers, together } from "@/lib/jobs/workers";
 import type { TestDatabase } from "@/tests/db";
-import { gbNumber, jobCount, makeWorkspace, messageRow, recordingDb, rows, send, setupSms, teardownSms, waitFor } from "@/tests/sms";
+import { messageRow, type MessageInsert } from "@/tests/messages";
+import { gbNumber, jobCount, makeWorkspace, recordingDb, rows, send, setupSms, teardownSms, waitFor } from "@/tests/sms";
 import { handleReportJob, handleSubmitJob, type Report } from "./lifecycle";
 
+
+/** A stored live message the carrier has taken (`sent`), waiting for its report. */
+const sentRow = (workspaceId: number, over: Partial<MessageInsert> = {}) => messageRow(workspaceId, { status: "sent", statusCode: null, ...over });
 let t: TestDatabase;
 let runtime: ApiRuntime;
 let jobs: Jobs;
@@ -108,10 +112,10 @@ describe("a report job", () => {
   it("moves each message of a list forward once, with one delivery webhook each, and a repeated one changes nothing", async () => {
     const ws = await makeWorkspace(t, "Report list", "0");
     await t.db.insert(webhookSettings).values({ workspaceId: ws.id, deliveryUrl: "https://hooks.example.com/dlr" });
-    const sent = Array.from({ length: 60 }, () => messageRow(ws.id));
-    const pending = messageRow(ws.id, { status: "pending" });
-    const final = messageRow(ws.id, { status: "REJECTD", statusCode: "002" });
-    const failed = messageRow(ws.id, { status: "failed", statusCode: "blocked_country", cost: "0" });
+    const sent = Array.from({ length: 60 }, () => sentRow(ws.id));
+    const pending = sentRow(ws.id, { status: "pending" });
+    const final = sentRow(ws.id, { status: "REJECTD", statusCode: "002" });
+    const failed = sentRow(ws.id, { status: "failed", statusCode: "blocked_country", cost: "0" });
     await t.db.insert(messages).values([...sent, pending, final, failed]);
     const all = [...sent, pending, final, failed].map((m) => m.messageId);
     const untouched = await read([final.messageId, failed.messageId]);
@@ -155,7 +159,7 @@ describe("a report job", () => {
     const [key] = await t.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.workspaceId, ws.id)).limit(1);
     const counts: number[] = [];
     for (const size of [1, 100]) {
-      const batch = Array.from({ length: size }, () => messageRow(ws.id, { keyId: key.id }));
+      const batch = Array.from({ length: size }, () => sentRow(ws.id, { keyId: key.id }));
       await t.db.insert(messages).values(batch);
       const counting = recordingDb(t);
       await handleReportJob({ ...jobs, db: counting.db }, { reports: batch.map(({ messageId }) => ({ messageId, ...DELIVRD })) });
@@ -168,7 +172,7 @@ describe("a report job", () => {
 
   it("still applies a job in the old one-message shape (jobs outlive upgrades)", async () => {
     const ws = await makeWorkspace(t, "Old shape", "0");
-    const message = messageRow(ws.id);
+    const message = sentRow(ws.id);
     await t.db.insert(messages).values(message);
     await handleReportJob(jobs, { messageId: message.messageId, status: "UNDELIV", statusCode: "001" });
     expect((await read([message.messageId]))[0]).toMatchObject({ status: "UNDELIV", statusCode: "001", deliveredAt: null });
@@ -176,7 +180,7 @@ describe("a report job", () => {
 
   it("refuses a list holding a status that is not final, and writes none of it", async () => {
     const ws = await makeWorkspace(t, "Bogus report", "0");
-    const message = messageRow(ws.id);
+    const message = sentRow(ws.id);
     await t.db.insert(messages).values(message);
     const reports = [
       { messageId: message.messageId, status: "DELIVRD", statusCode: "000" },

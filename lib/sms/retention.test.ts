@@ -12,7 +12,8 @@ import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES } from "@/lib/jobs/queue";
 import type { Jobs } from "@/lib/jobs/runtime";
 import type { TestDatabase } from "@/tests/db";
-import { dec, gbNumber, jobCount, makeWorkspace, messageRow, money, NUMBERS, send, setupSms, teardownSms } from "@/tests/sms";
+import { messageRow, type MessageInsert } from "@/tests/messages";
+import { dec, gbNumber, jobCount, makeWorkspace, money, NUMBERS, send, setupSms, teardownSms } from "@/tests/sms";
 import type { Carrier } from "./carrier";
 import { finalizeStuckMessages, handleReportJob, handleSubmitJob, pruneSandboxMessages, SANDBOX_RETENTION, STUCK_AFTER_MS } from "./lifecycle";
 
@@ -28,8 +29,8 @@ afterAll(() => teardownSms({ t, runtime, jobs }));
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-/** A stored test-mode message (retention is about test messages). */
-const row = (workspaceId: number, over: Partial<typeof messages.$inferInsert> = {}) => messageRow(workspaceId, { mode: "test", ...over });
+/** A stored test-mode message the sandbox has taken (retention is about test messages). */
+const row = (workspaceId: number, over: Partial<MessageInsert> = {}) => messageRow(workspaceId, { mode: "test", status: "sent", statusCode: null, ...over });
 
 async function insert(values: Array<typeof messages.$inferInsert>) {
   for (let i = 0; i < values.length; i += 500) await t.db.insert(messages).values(values.slice(i, i + 500));
