@@ -12,8 +12,7 @@ import {
 } from "@/lib/keys/schemas";
 import { KEY_STATUSES, type KeyView } from "@/lib/keys/view";
 import { ALL_PERMISSIONS } from "@/lib/permissions/catalog";
-import type { ActorContext } from "@/lib/workspaces/actor";
-import type { HandlerContext } from "../guard/with-api-key";
+import { keyActor } from "../key-actor";
 import { operation } from "../operation";
 import { GUARD_ERRORS } from "./account";
 
@@ -71,17 +70,6 @@ function withSecrets(created: { key: KeyView; secret: string; signingSecret: str
   return { ...toApiKey(created.key), secret: created.secret, ...(created.signingSecret ? { signing_secret: created.signingSecret } : {}) };
 }
 
-/** The calling key as an actor: it may grant at most its own (effective) permissions. */
-function actorOf(ctx: HandlerContext<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>): ActorContext {
-  return {
-    workspaceId: ctx.workspace.id,
-    organizationId: ctx.workspace.organizationId,
-    actor: { kind: "key", keyId: ctx.key.id, createdBy: ctx.key.createdBy },
-    ceiling: ctx.key.permissions,
-    address: ctx.address,
-  };
-}
-
 const futureInstant = z.iso
   .datetime({ offset: true, error: "expires_at must be an ISO 8601 date-time" })
   .transform((s) => new Date(s))
@@ -136,7 +124,7 @@ export const listApiKeys = operation(
     errors: [...GUARD_ERRORS, "INVALID_PARAMETER"],
   },
   async (ctx) => {
-    const page = await listKeys(ctx.runtime.db, actorOf(ctx), { page: ctx.query.page, pageSize: ctx.query.limit, sort: "createdAt", dir: "desc", q: "" });
+    const page = await listKeys(ctx.runtime.db, keyActor(ctx), { page: ctx.query.page, pageSize: ctx.query.limit, sort: "createdAt", dir: "desc", q: "" });
     return { keys: page.rows.map(toApiKey), total: page.total, page: page.page, limit: page.pageSize, total_pages: page.pageCount };
   },
 );
@@ -146,7 +134,7 @@ export const createApiKey = operation(
   { method: "POST", path: "/keys", tag: "API keys", summary: "Create an API key", permission: "keys.write", body: createBody, response: createdKeySchema, status: 201, errors: [...WRITE_ERRORS] },
   async (ctx) => {
     const b = ctx.body;
-    const created = await createKey(ctx.runtime.db, actorOf(ctx), {
+    const created = await createKey(ctx.runtime.db, keyActor(ctx), {
       name: b.name,
       mode: b.mode,
       permissions: b.permissions,
@@ -163,7 +151,7 @@ export const createApiKey = operation(
 // GET /keys/:id — one key
 export const getApiKey = operation(
   { method: "GET", path: "/keys/{id}", tag: "API keys", summary: "Get an API key", permission: "keys.read", params: idParams, response: apiKeySchema, errors: [...KEY_ERRORS] },
-  async (ctx) => toApiKey(await getKey(ctx.runtime.db, actorOf(ctx), ctx.params.id)),
+  async (ctx) => toApiKey(await getKey(ctx.runtime.db, keyActor(ctx), ctx.params.id)),
 );
 
 // PATCH /keys/:id — change name, permissions, enabled, expiry, CIDRs, postback URL, off-the-record
@@ -171,7 +159,7 @@ export const updateApiKey = operation(
   { method: "PATCH", path: "/keys/{id}", tag: "API keys", summary: "Update an API key", permission: "keys.write", params: idParams, body: updateBody, response: apiKeySchema, errors: [...WRITE_ERRORS] },
   async (ctx) => {
     const b = ctx.body;
-    const updated = await updateKey(ctx.runtime.db, actorOf(ctx), ctx.params.id, {
+    const updated = await updateKey(ctx.runtime.db, keyActor(ctx), ctx.params.id, {
       name: b.name,
       permissions: b.permissions,
       enabled: b.enabled,
@@ -187,11 +175,11 @@ export const updateApiKey = operation(
 // POST /keys/:id/roll — a new secret; the old one works for expires_in_seconds more (0 = stops now)
 export const rollApiKey = operation(
   { method: "POST", path: "/keys/{id}/roll", tag: "API keys", summary: "Roll an API key", permission: "keys.write", params: idParams, body: rollBody, bodyOptional: true, response: createdKeySchema, errors: [...WRITE_ERRORS] },
-  async (ctx) => withSecrets(await rollKey(ctx.runtime.db, actorOf(ctx), ctx.params.id, ctx.body.expires_in_seconds)),
+  async (ctx) => withSecrets(await rollKey(ctx.runtime.db, keyActor(ctx), ctx.params.id, ctx.body.expires_in_seconds)),
 );
 
 // DELETE /keys/:id — revoke: refused everywhere within a second; stays listed as revoked
 export const revokeApiKey = operation(
   { method: "DELETE", path: "/keys/{id}", tag: "API keys", summary: "Revoke an API key", permission: "keys.write", params: idParams, response: apiKeySchema, errors: [...KEY_ERRORS, "CONFLICT"] },
-  async (ctx) => toApiKey(await revokeKey(ctx.runtime.db, actorOf(ctx), ctx.params.id)),
+  async (ctx) => toApiKey(await revokeKey(ctx.runtime.db, keyActor(ctx), ctx.params.id)),
 );

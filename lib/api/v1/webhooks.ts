@@ -6,9 +6,8 @@ import { listDeliveryLogs, recordAttempt } from "@/lib/webhooks/logs";
 import { samplePayload } from "@/lib/webhooks/payload";
 import { getWebhookSettings, SIGNING_SECRET_MAX, updateWebhookSettings, type WebhookSettingsPatch, type WebhookSettingsView } from "@/lib/webhooks/settings";
 import { assertPublicUrl, parseHttpUrl, UnsafeUrlError } from "@/lib/webhooks/url-safety";
-import type { ActorContext } from "@/lib/workspaces/actor";
 import { ApiError, type ApiErrorCode } from "../errors";
-import type { HandlerContext } from "../guard/with-api-key";
+import { keyActor } from "../key-actor";
 import { operation } from "../operation";
 import { GUARD_ERRORS } from "./account";
 
@@ -154,17 +153,6 @@ function toPatch(body: z.output<typeof updateWebhooksBody>): WebhookSettingsPatc
   };
 }
 
-/** The calling key as the actor of the audit event. */
-function actorOf(ctx: HandlerContext<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>): ActorContext {
-  return {
-    workspaceId: ctx.workspace.id,
-    organizationId: ctx.workspace.organizationId,
-    actor: { kind: "key", keyId: ctx.key.id, createdBy: ctx.key.createdBy },
-    ceiling: ctx.key.permissions,
-    address: ctx.address,
-  };
-}
-
 const WRITE_ERRORS = [...GUARD_ERRORS, "INVALID_BODY", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"] as const;
 
 // GET /user/webhooks — the workspace's webhook settings (never the secret)
@@ -199,7 +187,7 @@ export const updateWebhooks = operation(
         throw error;
       }
     }
-    return toApiSettings(await updateWebhookSettings(ctx.runtime.db, actorOf(ctx), patch));
+    return toApiSettings(await updateWebhookSettings(ctx.runtime.db, keyActor(ctx), patch));
   },
 );
 
