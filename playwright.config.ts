@@ -71,20 +71,23 @@ export default defineConfig({
         ]
       : []),
   ],
-  webServer: [{
-    command: `node scripts/e2e-server.mjs`,
-    url: `${baseURL}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      PGLITE_DATA_DIR: dataDir,
-      // The embedded default, whatever the developer's shell has.
-      DATABASE_URL: "",
-      REDIS_URL: "",
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      command: `node scripts/e2e-server.mjs`,
+      url: `${baseURL}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        PGLITE_DATA_DIR: dataDir,
+        // The embedded default, whatever the developer's shell has.
+        DATABASE_URL: "",
+        REDIS_URL: "",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
     },
-  }, ...(pgUrl ? [pgInstance(PORT + 1), pgInstance(PORT + 2)] : [])],
+    ...(pgUrl ? [pgInstance(PORT + 1), pgInstance(PORT + 2)] : []),
+  ],
 });

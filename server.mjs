@@ -47,10 +47,13 @@ server.listen(port, host, async () => {
     console.error(`The portal started but its database did not answer (${health.status}). See the log above.`);
     return;
   }
-  const database = process.env.DATABASE_URL ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${process.env.PGLITE_DATA_DIR ?? ".data/pglite"}`;
+  const database = process.env.DATABASE_URL
+    ? "Postgres (DATABASE_URL)"
+    : `embedded PGlite in ${process.env.PGLITE_DATA_DIR ?? ".data/pglite"}`;
   // npm start / npm run serve set a heap budget (scripts/server-node-args.mjs); a bare `node server.mjs` has none.
   const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-  if (!dev && heapMb > 2048) console.warn(`  No heap budget (V8 limit ${heapMb} MB): start with npm start / npm run serve, or set --max-old-space-size.`);
+  if (!dev && heapMb > 2048)
+    console.warn(`  No heap budget (V8 limit ${heapMb} MB): start with npm start / npm run serve, or set --max-old-space-size.`);
   console.log(
     [
       "",

@@ -26,7 +26,9 @@ async function pairedLoad(ctx, a, b) {
     runs.a.push(ra);
     runs.b.push(rb);
     runs.ratio.push(ra.rps / rb.rps);
-    ctx.log(`  pair ${i + 1}/${pairs}: ${a.name} ${ra.rps.toFixed(0)} req/s, ${b.name} ${rb.rps.toFixed(0)} req/s, ratio ${(ra.rps / rb.rps).toFixed(3)}`);
+    ctx.log(
+      `  pair ${i + 1}/${pairs}: ${a.name} ${ra.rps.toFixed(0)} req/s, ${b.name} ${rb.rps.toFixed(0)} req/s, ratio ${(ra.rps / rb.rps).toFixed(3)}`,
+    );
   }
   return runs;
 }
@@ -34,12 +36,48 @@ async function pairedLoad(ctx, a, b) {
 function throughputRows(ctx, n, scenario, runs, a, b, target) {
   ctx.rows.push(
     measured(n, scenario, `throughput ratio (${a} / ${b})`, runs.ratio, { target: ratioAtLeast(target) }),
-    measured(n, scenario, `${a}: requests/s`, runs.a.map((r) => r.rps), { format: "int" }),
-    measured(n, scenario, `${b}: requests/s`, runs.b.map((r) => r.rps), { format: "int" }),
-    measured(n, scenario, `${a}: p99 latency`, runs.a.map((r) => r.p99), { format: "ms", unit: "ms" }),
-    measured(n, scenario, `${b}: p99 latency`, runs.b.map((r) => r.p99), { format: "ms", unit: "ms" }),
-    measured(n, scenario, `${a}: server CPU per request`, runs.a.map((r) => r.cpuMsPerRequest), { format: "ms", unit: "ms" }),
-    measured(n, scenario, `${b}: server CPU per request`, runs.b.map((r) => r.cpuMsPerRequest), { format: "ms", unit: "ms" }),
+    measured(
+      n,
+      scenario,
+      `${a}: requests/s`,
+      runs.a.map((r) => r.rps),
+      { format: "int" },
+    ),
+    measured(
+      n,
+      scenario,
+      `${b}: requests/s`,
+      runs.b.map((r) => r.rps),
+      { format: "int" },
+    ),
+    measured(
+      n,
+      scenario,
+      `${a}: p99 latency`,
+      runs.a.map((r) => r.p99),
+      { format: "ms", unit: "ms" },
+    ),
+    measured(
+      n,
+      scenario,
+      `${b}: p99 latency`,
+      runs.b.map((r) => r.p99),
+      { format: "ms", unit: "ms" },
+    ),
+    measured(
+      n,
+      scenario,
+      `${a}: server CPU per request`,
+      runs.a.map((r) => r.cpuMsPerRequest),
+      { format: "ms", unit: "ms" },
+    ),
+    measured(
+      n,
+      scenario,
+      `${b}: server CPU per request`,
+      runs.b.map((r) => r.cpuMsPerRequest),
+      { format: "ms", unit: "ms" },
+    ),
   );
 }
 
@@ -50,7 +88,8 @@ export async function scenario1(ctx) {
   const open = { name: "unguarded", url: at(ctx, `/api/bench/balance?workspace=${setup.workspaces.main}`) };
   const g = await expectStatus(guarded.url, { headers: guarded.headers }, 200, "GET /api/v1/user/balance");
   const o = await request(open.url);
-  if (o.status === 404) throw new Error("/api/bench/balance answers 404: the build predates it (run `next build`) or BENCH_ROUTES is not true");
+  if (o.status === 404)
+    throw new Error("/api/bench/balance answers 404: the build predates it (run `next build`) or BENCH_ROUTES is not true");
   if (o.status !== 200) throw new Error(`/api/bench/balance: ${o.status} ${o.text.slice(0, 200)}`);
   const keys = (t) => Object.keys(JSON.parse(t)).sort().join(",");
   if (keys(g.text) !== keys(o.text)) throw new Error(`the two routes answer different JSON: ${g.text} vs ${o.text}`);
@@ -85,8 +124,20 @@ export async function scenario4(ctx) {
     if (signed) Object.assign(headers, { "x-timestamp": timestamp, "x-signature": signature });
     return { ...req, body, headers };
   };
-  const signed = { name: "signed", url: at(ctx, path), method: "POST", headers: apiKey(setup.keys.hmac.secret), setupRequest: nextRequest(true) };
-  const unsigned = { name: "unsigned", url: at(ctx, path), method: "POST", headers: apiKey(setup.keys.full.secret), setupRequest: nextRequest(false) };
+  const signed = {
+    name: "signed",
+    url: at(ctx, path),
+    method: "POST",
+    headers: apiKey(setup.keys.hmac.secret),
+    setupRequest: nextRequest(true),
+  };
+  const unsigned = {
+    name: "unsigned",
+    url: at(ctx, path),
+    method: "POST",
+    headers: apiKey(setup.keys.full.secret),
+    setupRequest: nextRequest(false),
+  };
   const probe = nextRequest(true)({ headers: signed.headers });
   await expectStatus(signed.url, { method: "POST", headers: probe.headers, body: probe.body }, 200, "signed POST /user/pricing");
   const runs = await pairedLoad(ctx, signed, unsigned);
@@ -118,7 +169,15 @@ export async function scenario5(ctx) {
       // A measurement, not a broken harness: the server is too busy (its job backlog) to answer.
       const within = `${params.probeTimeoutMs / 1000} s`;
       ctx.log(`  ${label}: no answer within ${within}`);
-      ctx.rows.push(failed(5, `POST /sms/send, ${label}`, "p99 latency", `no answer to a single send within ${within} (server busy with the job backlog)`, { status: "unresponsive", target: p99Target, format: "ms", unit: "ms" }));
+      ctx.rows.push(
+        failed(
+          5,
+          `POST /sms/send, ${label}`,
+          "p99 latency",
+          `no answer to a single send within ${within} (server busy with the job backlog)`,
+          { status: "unresponsive", target: p99Target, format: "ms", unit: "ms" },
+        ),
+      );
       const waited = await waitForIdle(ctx.server.pid, { maxMs: params.drainMaxMs });
       if (waited !== null) drained.push(`${label} (not measured): ${waited.toFixed(0)} s`);
       continue;
@@ -129,19 +188,32 @@ export async function scenario5(ctx) {
     }
     if (probe.status !== 200) throw new Error(`POST /sms/send (${label}): ${probe.status} ${probe.text.slice(0, 300)}`);
     const accepted = JSON.parse(probe.text).summary?.accepted_count;
-    if (accepted !== v.n) throw new Error(`POST /sms/send (${label}): ${accepted} of ${v.n} recipients accepted: ${probe.text.slice(0, 300)}`);
+    if (accepted !== v.n)
+      throw new Error(`POST /sms/send (${label}): ${accepted} of ${v.n} recipients accepted: ${probe.text.slice(0, 300)}`);
     ctx.log(`  ${label}`);
     await load({ url, method: "POST", headers, body, connections: params.connections, duration: params.warmup });
     const runs = [];
     const starved = [];
     for (let i = 0; i < params.sendRuns; i++) {
-      const run = await load({ url, method: "POST", headers, body, connections: params.connections, duration: params.duration, pid: ctx.server.pid });
+      const run = await load({
+        url,
+        method: "POST",
+        headers,
+        body,
+        connections: params.connections,
+        duration: params.duration,
+        pid: ctx.server.pid,
+      });
       assertHealthy(run, `POST /sms/send (${label})`);
       if (run.ok === 0) starved.push(i + 1);
       runs.push(run);
-      ctx.log(`    run ${i + 1}/${params.sendRuns}: ${run.rps.toFixed(0)} req/s, p99 ${run.ok ? run.p99 : `> ${params.duration * 1000}`} ms`);
+      ctx.log(
+        `    run ${i + 1}/${params.sendRuns}: ${run.rps.toFixed(0)} req/s, p99 ${run.ok ? run.p99 : `> ${params.duration * 1000}`} ms`,
+      );
     }
-    const starvedNote = starved.length ? `run ${starved.join(", ")}: no answer within the ${params.duration} s run (p99 counted as ${params.duration * 1000} ms)` : "";
+    const starvedNote = starved.length
+      ? `run ${starved.join(", ")}: no answer within the ${params.duration} s run (p99 counted as ${params.duration * 1000} ms)`
+      : "";
     // Latency without queueing behind other sends of the same workspace: one connection.
     let single = null;
     if (v.mode === "live" && v.n === 100) {
@@ -153,15 +225,48 @@ export async function scenario5(ctx) {
     // The carrier and delivery-report jobs of these sends run after them: the next variant starts once they are done.
     const maxWaitMs = params.drainMaxMs;
     const waited = await waitForIdle(ctx.server.pid, { maxMs: maxWaitMs });
-    if (waited !== null) drained.push(`${label}: ${waited * 1000 >= maxWaitMs ? `still busy after ${waited.toFixed(0)} s` : `${waited.toFixed(0)} s`}`);
+    if (waited !== null)
+      drained.push(`${label}: ${waited * 1000 >= maxWaitMs ? `still busy after ${waited.toFixed(0)} s` : `${waited.toFixed(0)} s`}`);
     ctx.log(`    the server was idle again after ${waited?.toFixed(0) ?? "?"} s`);
     const scenario = `POST /sms/send, ${label}`;
     ctx.rows.push(
-      measured(5, scenario, "requests/s", runs.map((r) => r.rps), { format: "int", note: starvedNote }),
+      measured(
+        5,
+        scenario,
+        "requests/s",
+        runs.map((r) => r.rps),
+        { format: "int", note: starvedNote },
+      ),
       // Undefined for runs in which nothing completed.
-      ...(runs.some((r) => Number.isFinite(r.cpuMsPerRequest)) ? [measured(5, scenario, "server CPU per request", runs.map((r) => r.cpuMsPerRequest), { format: "ms", unit: "ms" })] : []),
-      ...(v.n > 1 ? [measured(5, scenario, "recipients/s", runs.map((r) => r.rps * v.n), { format: "int" })] : []),
-      measured(5, scenario, `p99 latency (${params.connections} connections)`, runs.map((r) => p99Of(r, params.duration)), { format: "ms", unit: "ms", target: p99Target, note: starvedNote }),
+      ...(runs.some((r) => Number.isFinite(r.cpuMsPerRequest))
+        ? [
+            measured(
+              5,
+              scenario,
+              "server CPU per request",
+              runs.map((r) => r.cpuMsPerRequest),
+              { format: "ms", unit: "ms" },
+            ),
+          ]
+        : []),
+      ...(v.n > 1
+        ? [
+            measured(
+              5,
+              scenario,
+              "recipients/s",
+              runs.map((r) => r.rps * v.n),
+              { format: "int" },
+            ),
+          ]
+        : []),
+      measured(
+        5,
+        scenario,
+        `p99 latency (${params.connections} connections)`,
+        runs.map((r) => p99Of(r, params.duration)),
+        { format: "ms", unit: "ms", target: p99Target, note: starvedNote },
+      ),
       ...(single
         ? [
             measured(5, scenario, "requests/s, 1 connection", [single.rps], { format: "int" }),
@@ -181,7 +286,14 @@ export async function scenario5(ctx) {
 export async function scenario6(ctx) {
   const scenario = "Revoke on A, time until B refuses";
   if (!ctx.startSecondServer) {
-    ctx.rows.push(failed(6, scenario, "time until B answers 401", "needs DATABASE_URL (two instances)", { status: "skipped", target: { op: "<=", value: 1000 }, format: "ms", unit: "ms" }));
+    ctx.rows.push(
+      failed(6, scenario, "time until B answers 401", "needs DATABASE_URL (two instances)", {
+        status: "skipped",
+        target: { op: "<=", value: 1000 },
+        format: "ms",
+        unit: "ms",
+      }),
+    );
     return;
   }
   const b = await ctx.startSecondServer();
@@ -192,7 +304,11 @@ export async function scenario6(ctx) {
     for (let i = 0; i < ctx.params.revokes; i++) {
       const created = await expectStatus(
         at(ctx, "/api/v1/keys"),
-        { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: JSON.stringify({ name: `Bench revoke ${i + 1}`, permissions: ["balance.read"] }) },
+        {
+          method: "POST",
+          headers: { ...admin, "content-type": "application/json" },
+          body: JSON.stringify({ name: `Bench revoke ${i + 1}`, permissions: ["balance.read"] }),
+        },
         201,
         "POST /keys on A",
       );
@@ -220,12 +336,18 @@ export async function scenario6(ctx) {
     }
     const never = times.filter((t) => t === Infinity).length;
     ctx.rows.push(
-      measured(6, scenario, "time until B answers 401 (after A's 200)", times.map((t) => (t === Infinity ? 5000 : t)), {
-        format: "ms",
-        unit: "ms",
-        target: { op: "<=", value: 1000 },
-        note: never ? `${never} of ${times.length} not refused within 5 s (counted as 5000 ms)` : "",
-      }),
+      measured(
+        6,
+        scenario,
+        "time until B answers 401 (after A's 200)",
+        times.map((t) => (t === Infinity ? 5000 : t)),
+        {
+          format: "ms",
+          unit: "ms",
+          target: { op: "<=", value: 1000 },
+          note: never ? `${never} of ${times.length} not refused within 5 s (counted as 5000 ms)` : "",
+        },
+      ),
     );
     ctx.notes.push(`Scenario 6: ${ctx.params.revokes} revokes, ${polls} polls of B in total (back to back, no pause).`);
   } finally {
@@ -258,7 +380,8 @@ export async function scenario7(ctx) {
     ctx.rows.push(failed(7, label, "rows/s and peak RSS", "endpoint missing", { status: "missing", target: { op: "<=", value: 1.5 } }));
     return;
   }
-  if (probe.status !== 200 || !/csv/.test(probe.contentType)) throw new Error(`export: ${probe.status} ${probe.contentType} ${probe.head.slice(0, 300)}`);
+  if (probe.status !== 200 || !/csv/.test(probe.contentType))
+    throw new Error(`export: ${probe.status} ${probe.contentType} ${probe.head.slice(0, 300)}`);
   if (probe.lines - 1 !== small) throw new Error(`export of the small workspace gave ${probe.lines - 1} rows, expected ${small}`);
 
   // Each export runs on a freshly started server, after one warm-up export of the small side (code loaded,
@@ -284,7 +407,9 @@ export async function scenario7(ctx) {
       result[side.name].rps.push(rows / (res.ms / 1000));
       result[side.name].peak.push(peak);
       result[side.name].growth.push(Math.max(0, peak - base));
-      ctx.log(`  pair ${i + 1}/${params.exportPairs}, ${side.name}: ${rows} rows in ${(res.ms / 1000).toFixed(2)} s, ${(res.bytes / 1e6).toFixed(1)} MB; RSS ${base.toFixed(0)} → peak ${peak.toFixed(0)} MB`);
+      ctx.log(
+        `  pair ${i + 1}/${params.exportPairs}, ${side.name}: ${rows} rows in ${(res.ms / 1000).toFixed(2)} s, ${(res.bytes / 1e6).toFixed(1)} MB; RSS ${base.toFixed(0)} → peak ${peak.toFixed(0)} MB`,
+      );
     }
     result.peakRatio.push(pair.big.peak / pair.small.peak);
     // Growth below 1 MB is noise: floor the denominator there.
@@ -316,12 +441,15 @@ export async function scenario8(ctx) {
   const label = `Keys page: 10 vs ${big.toLocaleString("en-US")} keys`;
   const url = at(ctx, "/settings/api-keys");
   const get = async (workspace) => {
-    const res = await fetch(url, { headers: { cookie: cookie(workspace) }, redirect: "manual", signal: AbortSignal.timeout(60_000) }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const res = await fetch(url, { headers: { cookie: cookie(workspace) }, redirect: "manual", signal: AbortSignal.timeout(60_000) }).then(
+      async (r) => ({ status: r.status, text: await r.text() }),
+    );
     return res;
   };
   for (const ws of [setup.workspaces.keys10, setup.workspaces.keys10k]) {
     const res = await get(ws);
-    if (res.status !== 200) throw new Error(`GET /settings/api-keys: ${res.status} (is the session cookie accepted?) ${res.text.slice(0, 200)}`);
+    if (res.status !== 200)
+      throw new Error(`GET /settings/api-keys: ${res.status} (is the session cookie accepted?) ${res.text.slice(0, 200)}`);
     if (!res.text.includes("Bench key")) throw new Error("GET /settings/api-keys did not render the workspace's keys");
   }
   const time = async (workspace) => {

@@ -45,7 +45,10 @@ async function main() {
   const { db } = database;
   try {
     await seedIfEmpty(db);
-    const [owner] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.email, "owner@acme.test"));
+    const [owner] = await db
+      .select({ id: users.id, email: users.email, name: users.name })
+      .from(users)
+      .where(eq(users.email, "owner@acme.test"));
     if (!owner) throw new Error("the demo owner is missing: the database was not empty and not seeded by the bench");
     const [main] = await db.select().from(workspaces).where(eq(workspaces.isMain, true));
     const org = main.organizationId;
@@ -63,7 +66,14 @@ async function main() {
         .update(workspaces)
         .set({ balance: sql`${workspaces.balance} + ${TOP_UP}`, balanceUpdatedAt: new Date() })
         .where(eq(workspaces.id, main.id));
-      await tx.insert(ledgerEntries).values({ workspaceId: main.id, amount: String(TOP_UP), currency: main.currency, type: "deposit", description: "Benchmark top-up", source: "system" });
+      await tx.insert(ledgerEntries).values({
+        workspaceId: main.id,
+        amount: String(TOP_UP),
+        currency: main.currency,
+        type: "deposit",
+        description: "Benchmark top-up",
+        source: "system",
+      });
     });
     await db.update(workspaces).set({ rateLimitPerSecond: RATE_LIMIT }).where(eq(workspaces.organizationId, org));
 

@@ -36,9 +36,9 @@ export async function seedIfEmpty(db: Db): Promise<void> {
 export async function seedPricesIfEmpty(db: Db): Promise<void> {
   const [{ n }] = await db.select({ n: count() }).from(prices);
   if (n > 0) return;
-  await db.insert(prices).values(
-    SEED_PRICES.map((p) => ({ ...p, rateStartDate: new Date(`${p.rateStartDate}T00:00:00Z`), rateEndDate: null })),
-  );
+  await db
+    .insert(prices)
+    .values(SEED_PRICES.map((p) => ({ ...p, rateStartDate: new Date(`${p.rateStartDate}T00:00:00Z`), rateEndDate: null })));
 }
 
 export type DemoSeed = {
@@ -56,24 +56,50 @@ export async function seedDemo(db: Db, password: string): Promise<DemoSeed> {
       .insert(workspaces)
       .values({ organizationId: org.id, name: "Main", isMain: true, balance: "250.0000" })
       .returning();
-    const [staging] = await tx
-      .insert(workspaces)
-      .values({ organizationId: org.id, name: "Staging", balance: "25.0000" })
-      .returning();
+    const [staging] = await tx.insert(workspaces).values({ organizationId: org.id, name: "Staging", balance: "25.0000" }).returning();
     // The ledger behind those balances (balance = Σ amount).
     const day = (n: number) => new Date(Date.now() - n * 86_400_000);
     await tx.insert(ledgerEntries).values([
-      { workspaceId: main.id, amount: "200.0000", currency: "EUR", type: "deposit", description: "Top-up by bank transfer", source: "portal", createdAt: day(40) },
-      { workspaceId: main.id, amount: "100.0000", currency: "EUR", type: "deposit", description: "Top-up by card", source: "portal", createdAt: day(12) },
-      { workspaceId: main.id, amount: "-50.0000", currency: "EUR", type: "adjustment", description: "Correction of a duplicate top-up", source: "portal", createdAt: day(11) },
-      { workspaceId: staging.id, amount: "25.0000", currency: "EUR", type: "deposit", description: "Test credit", source: "portal", createdAt: day(30) },
+      {
+        workspaceId: main.id,
+        amount: "200.0000",
+        currency: "EUR",
+        type: "deposit",
+        description: "Top-up by bank transfer",
+        source: "portal",
+        createdAt: day(40),
+      },
+      {
+        workspaceId: main.id,
+        amount: "100.0000",
+        currency: "EUR",
+        type: "deposit",
+        description: "Top-up by card",
+        source: "portal",
+        createdAt: day(12),
+      },
+      {
+        workspaceId: main.id,
+        amount: "-50.0000",
+        currency: "EUR",
+        type: "adjustment",
+        description: "Correction of a duplicate top-up",
+        source: "portal",
+        createdAt: day(11),
+      },
+      {
+        workspaceId: staging.id,
+        amount: "25.0000",
+        currency: "EUR",
+        type: "deposit",
+        description: "Test credit",
+        source: "portal",
+        createdAt: day(30),
+      },
     ]);
     const userIds = {} as Record<Role, number>;
     for (const person of DEMO_USERS) {
-      const [user] = await tx
-        .insert(users)
-        .values({ email: person.email, name: person.name, passwordHash })
-        .returning({ id: users.id });
+      const [user] = await tx.insert(users).values({ email: person.email, name: person.name, passwordHash }).returning({ id: users.id });
       userIds[person.role] = user.id;
       await tx.insert(memberships).values({ userId: user.id, organizationId: org.id, role: person.role });
     }

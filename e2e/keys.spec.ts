@@ -87,7 +87,10 @@ test("an owner creates, edits, disables, enables, rolls and revokes a restricted
   // Revoke, confirmed: the key stays listed as Revoked, with no actions left.
   await page.getByRole("button", { name: `Actions for ${renamed}` }).click();
   await page.getByRole("menuitem", { name: "Revoke" }).click();
-  await page.getByRole("dialog", { name: `Revoke ${renamed}?` }).getByRole("button", { name: "Revoke key" }).click();
+  await page
+    .getByRole("dialog", { name: `Revoke ${renamed}?` })
+    .getByRole("button", { name: "Revoke key" })
+    .click();
   await expect(renamedRow.getByText("Revoked")).toBeVisible();
   await expect(page.getByRole("button", { name: `Actions for ${renamed}` })).toHaveCount(0);
 

@@ -52,7 +52,11 @@ test("a forged X-Forwarded-For never passes an allowlist: the socket address dec
   expect(forged.status()).toBe(401);
   expect((await forged.json()).error_code).toBe("IP_NOT_ALLOWED");
 
-  const loopback = await createKey(request, { name: "allowlist loopback", permissions: ["balance.read"], allowed_cidrs: ["127.0.0.0/8", "::1/128"] });
+  const loopback = await createKey(request, {
+    name: "allowlist loopback",
+    permissions: ["balance.read"],
+    allowed_cidrs: ["127.0.0.0/8", "::1/128"],
+  });
   const allowed = await request.get(`${INSTANCE_B}/api/v1/user/balance`, { headers: { "X-API-Key": loopback.secret } });
   expect(allowed.status()).toBe(200);
 });

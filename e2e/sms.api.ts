@@ -24,7 +24,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => receiver.close());
 
-test("a test-mode send is delivered by the sandbox through the job queue, seen from another instance, with a signed webhook", async ({ request }) => {
+test("a test-mode send is delivered by the sandbox through the job queue, seen from another instance, with a signed webhook", async ({
+  request,
+}) => {
   const port = (receiver.address() as AddressInfo).port;
   const headers = { "X-API-Key": admin() };
   const secret = "e2e-webhook-secret";
@@ -55,7 +57,9 @@ test("a test-mode send is delivered by the sandbox through the job queue, seen f
     expect((await status.json()).message.status).toBe("DELIVRD");
   }).toPass({ timeout: 30_000 });
 
-  await expect(() => expect(received.some((r) => r.body.includes(messageId) && r.body.includes("DELIVRD"))).toBe(true)).toPass({ timeout: 30_000 });
+  await expect(() => expect(received.some((r) => r.body.includes(messageId) && r.body.includes("DELIVRD"))).toBe(true)).toPass({
+    timeout: 30_000,
+  });
   const delivery = received.find((r) => r.body.includes(messageId) && r.body.includes("DELIVRD"))!;
   const timestamp = String(delivery.headers["x-webhook-timestamp"]);
   const expected = "sha256=" + createHmac("sha256", secret).update(`${timestamp}.${delivery.body}`).digest("hex");

@@ -25,12 +25,52 @@ const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const short = flag("short") || ["1", "true"].includes(process.env.BENCH_SHORT ?? "");
-const only = option("only")?.split(",").map((s) => s.trim());
+const only = option("only")
+  ?.split(",")
+  .map((s) => s.trim());
 const wants = (n) => !only || only.includes(String(n));
 
 const PARAMS = short
-  ? { connections: 10, warmup: 2, duration: 2, pairs: 3, sendRuns: 2, revokes: 3, exportPairs: 2, pagePairs: 3, pageRequests: 3, guardRuns: 3, guardCalls: 3000, lookupRuns: 3, lookupCalls: 300, exportBig: 100_000, exportSmall: 1_000, bulkKeys: 10_000, drainMaxMs: 10_000, probeTimeoutMs: 10_000 }
-  : { connections: 10, warmup: 3, duration: 10, pairs: 5, sendRuns: 3, revokes: 10, exportPairs: 3, pagePairs: 7, pageRequests: 5, guardRuns: 5, guardCalls: 20_000, lookupRuns: 7, lookupCalls: 2000, exportBig: 1_000_000, exportSmall: 10_000, bulkKeys: 10_000, drainMaxMs: 120_000, probeTimeoutMs: 60_000 };
+  ? {
+      connections: 10,
+      warmup: 2,
+      duration: 2,
+      pairs: 3,
+      sendRuns: 2,
+      revokes: 3,
+      exportPairs: 2,
+      pagePairs: 3,
+      pageRequests: 3,
+      guardRuns: 3,
+      guardCalls: 3000,
+      lookupRuns: 3,
+      lookupCalls: 300,
+      exportBig: 100_000,
+      exportSmall: 1_000,
+      bulkKeys: 10_000,
+      drainMaxMs: 10_000,
+      probeTimeoutMs: 10_000,
+    }
+  : {
+      connections: 10,
+      warmup: 3,
+      duration: 10,
+      pairs: 5,
+      sendRuns: 3,
+      revokes: 10,
+      exportPairs: 3,
+      pagePairs: 7,
+      pageRequests: 5,
+      guardRuns: 5,
+      guardCalls: 20_000,
+      lookupRuns: 7,
+      lookupCalls: 2000,
+      exportBig: 1_000_000,
+      exportSmall: 10_000,
+      bulkKeys: 10_000,
+      drainMaxMs: 120_000,
+      probeTimeoutMs: 60_000,
+    };
 
 const WORK = path.resolve(".data", "bench");
 const PGLITE_DIR = path.resolve(".data", "bench-pglite");
@@ -41,7 +81,19 @@ const log = (line) => console.log(`[bench] ${line}`);
 // ---------------------------------------------------------------------------
 // Build (as scripts/start.mjs: when .next is missing or older than the sources)
 
-const SOURCES = ["app", "components", "lib", "db", "public", "auth.ts", "auth.config.ts", "proxy.ts", "next.config.ts", "package.json", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "db",
+  "public",
+  "auth.ts",
+  "auth.config.ts",
+  "proxy.ts",
+  "next.config.ts",
+  "package.json",
+  "package-lock.json",
+];
 function newest(entry) {
   if (!existsSync(entry)) return 0;
   const stat = statSync(entry);
@@ -54,7 +106,10 @@ function ensureBuild() {
   if (built && flag("no-build")) return;
   if (built && Math.max(...SOURCES.map(newest)) <= built) return;
   log(built ? "sources changed since the last build: next build…" : "no build yet: next build…");
-  const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (build.status !== 0) throw new Error(`next build failed (${build.status})`);
 }
 
@@ -67,7 +122,12 @@ async function prepareDatabases(stamp) {
   if (!url) {
     rmSync(PGLITE_DIR, { recursive: true, force: true });
     if (!flag("keep")) onCleanup(() => rmSync(PGLITE_DIR, { recursive: true, force: true }));
-    return { postgres: false, env: { BENCH_PGLITE_DIR: PGLITE_DIR }, server: { DATABASE_URL: "", PGLITE_DATA_DIR: PGLITE_DIR }, lookup: {} };
+    return {
+      postgres: false,
+      env: { BENCH_PGLITE_DIR: PGLITE_DIR },
+      server: { DATABASE_URL: "", PGLITE_DATA_DIR: PGLITE_DIR },
+      lookup: {},
+    };
   }
   const { default: postgres } = await import("postgres");
   const admin = postgres(url, { max: 1, onnotice: () => {} });
@@ -108,7 +168,10 @@ function machine() {
     cores: cpus.length,
     cpu: cpus[0]?.model.trim() ?? "unknown",
     memoryGb: Math.round(os.totalmem() / 1024 ** 3),
-    loadAverage: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
     platform: `${os.platform()} ${os.release()}`,
   };
 }
@@ -148,7 +211,16 @@ async function main() {
 
   log("setup: migrations, demo seed, keys, bulk rows (bench/setup.ts)…");
   const setupFile = path.join(WORK, "setup.json");
-  const setup = await inProcess("bench/setup.ts", { ...scriptEnv, BENCH_EXPORT_BIG: String(PARAMS.exportBig), BENCH_EXPORT_SMALL: String(PARAMS.exportSmall), BENCH_BULK_KEYS: String(PARAMS.bulkKeys) }, "setup");
+  const setup = await inProcess(
+    "bench/setup.ts",
+    {
+      ...scriptEnv,
+      BENCH_EXPORT_BIG: String(PARAMS.exportBig),
+      BENCH_EXPORT_SMALL: String(PARAMS.exportSmall),
+      BENCH_BULK_KEYS: String(PARAMS.bulkKeys),
+    },
+    "setup",
+  );
   log(`setup took ${setup.seconds.total.toFixed(1)} s (messages ${setup.seconds.messages.toFixed(1)} s)`);
 
   const run = async (n, title, fn, { idlePid } = {}) => {
@@ -161,32 +233,57 @@ async function main() {
       await fn();
     } catch (error) {
       console.error(`[bench] scenario ${n} failed: ${error.stack ?? error}`);
-      rows.push(failed(n, title, "—", String(error.message ?? error).split("\n")[0].slice(0, 200)));
+      rows.push(
+        failed(
+          n,
+          title,
+          "—",
+          String(error.message ?? error)
+            .split("\n")[0]
+            .slice(0, 200),
+        ),
+      );
     }
     for (const row of rows.slice(before)) if (row.met === false) log(`  MISSED: #${row.n} ${row.figure}`);
   };
 
   // In process, before any server opens the database (PGlite is one process only).
   await run(2, "the guard alone, in process", async () => {
-    const r = await inProcess("bench/guard.ts", { ...scriptEnv, BENCH_SETUP: setupFile, BENCH_RUNS: String(PARAMS.guardRuns), BENCH_CALLS: String(PARAMS.guardCalls) }, "guard");
+    const r = await inProcess(
+      "bench/guard.ts",
+      { ...scriptEnv, BENCH_SETUP: setupFile, BENCH_RUNS: String(PARAMS.guardRuns), BENCH_CALLS: String(PARAMS.guardCalls) },
+      "guard",
+    );
     for (const [name, c] of Object.entries(r.cases)) {
       const scenario = `Guard in process: ${name}`;
       rows.push(
         measured(2, scenario, `p50 per call (${c.calls.toLocaleString("en-US")} calls/run)`, c.p50, { format: "ms", unit: "ms" }),
-        measured(2, scenario, "p99 per call", c.p99, { format: "ms", unit: "ms", target: name === "warm key" ? { op: "<", value: 1 } : null }),
+        measured(2, scenario, "p99 per call", c.p99, {
+          format: "ms",
+          unit: "ms",
+          target: name === "warm key" ? { op: "<", value: 1 } : null,
+        }),
       );
     }
-    notes.push(`Scenario 2: findKey → checkStatus → checkAddress → checkSignature (no HMAC) → permission, per call; cold = cache cleared before each call (one database read); KeyCache TTL ${r.cacheTtlMs} ms as in production.`);
+    notes.push(
+      `Scenario 2: findKey → checkStatus → checkAddress → checkSignature (no HMAC) → permission, per call; cold = cache cleared before each call (one database read); KeyCache TTL ${r.cacheTtlMs} ms as in production.`,
+    );
   });
   await run(9, "key lookup with 10 vs 10,010 keys in the table", async () => {
-    const r = await inProcess("bench/lookup.ts", { ...baseEnv, ...db.lookup, BENCH_RUNS: String(PARAMS.lookupRuns), BENCH_CALLS: String(PARAMS.lookupCalls) }, "lookup");
+    const r = await inProcess(
+      "bench/lookup.ts",
+      { ...baseEnv, ...db.lookup, BENCH_RUNS: String(PARAMS.lookupRuns), BENCH_CALLS: String(PARAMS.lookupCalls) },
+      "lookup",
+    );
     const scenario = "Key lookup (loadKey by hash): 10 vs 10,010 keys";
     rows.push(
       measured(9, scenario, "lookup time ratio (10,010 / 10 rows)", r.ratios, { target: { op: "<=", value: 1.2 } }),
       measured(9, scenario, "10 rows: median lookup", r.smallMs, { format: "ms", unit: "ms" }),
       measured(9, scenario, "10,010 rows: median lookup", r.bigMs, { format: "ms", unit: "ms" }),
     );
-    notes.push(`Scenario 9: ${r.calls} lookups of random existing keys per batch, batches alternating between two ${r.driver === "pglite" ? "in-memory PGlite instances" : "fresh Postgres databases"} that differ only in the number of keys.`);
+    notes.push(
+      `Scenario 9: ${r.calls} lookups of random existing keys per batch, batches alternating between two ${r.driver === "pglite" ? "in-memory PGlite instances" : "fresh Postgres databases"} that differ only in the number of keys.`,
+    );
   });
 
   const httpScenarios = [1, 3, 4, 5, 6, 7, 8].filter(wants);
@@ -196,7 +293,8 @@ async function main() {
     const port = await freePort(3300, taken);
     taken.add(port);
     log(`starting the portal on :${port}…`);
-    const startA = (run = 0) => startServer({ name: "A", port, env: serverEnv, logFile: path.join(WORK, run ? `server-a.${run}.log` : "server-a.log") });
+    const startA = (run = 0) =>
+      startServer({ name: "A", port, env: serverEnv, logFile: path.join(WORK, run ? `server-a.${run}.log` : "server-a.log") });
     let restarts = 0;
     const ctx = {
       params: PARAMS,

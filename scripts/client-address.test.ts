@@ -86,7 +86,10 @@ describe("decideClientAddress", () => {
   it("always returns the socket, an X-Forwarded-For entry or null", () => {
     fc.assert(
       fc.property(addressArb, xffArb, fc.integer({ min: 0, max: 8 }), (socket, xff, hops) => {
-        const entries = xff.split(",").map((s) => s.trim()).filter(Boolean);
+        const entries = xff
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
         const result = decideClientAddress(socket, xff, hops);
         expect([socket, ...entries]).toContain(result);
       }),

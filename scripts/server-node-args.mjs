@@ -11,6 +11,7 @@ export const DEFAULT_HEAP_MB = 512;
 export function serverNodeArgs(env = process.env) {
   if (/--max-old-space-size/.test(env.NODE_OPTIONS ?? "")) return [];
   const mb = Number(env.PORTAL_HEAP_MB || DEFAULT_HEAP_MB);
-  if (!Number.isInteger(mb) || mb < 128) throw new Error(`PORTAL_HEAP_MB must be a whole number of megabytes, at least 128 (got "${env.PORTAL_HEAP_MB}")`);
+  if (!Number.isInteger(mb) || mb < 128)
+    throw new Error(`PORTAL_HEAP_MB must be a whole number of megabytes, at least 128 (got "${env.PORTAL_HEAP_MB}")`);
   return [`--max-old-space-size=${mb}`];
 }

@@ -9,7 +9,19 @@ const dev = process.argv.includes("--dev");
 // `npm run serve`: the build as it is.
 const noBuild = process.argv.includes("--no-build");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-const SOURCES = ["app", "components", "lib", "db", "public", "auth.ts", "auth.config.ts", "proxy.ts", "next.config.ts", "package.json", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "db",
+  "public",
+  "auth.ts",
+  "auth.config.ts",
+  "proxy.ts",
+  "next.config.ts",
+  "package.json",
+  "package-lock.json",
+];
 
 function newest(entry) {
   if (!existsSync(entry)) return 0;

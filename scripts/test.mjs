@@ -1,6 +1,6 @@
 // `npm test`: every suite, then one closing line "N passed, N failed" with the
 // totals of all of them (the line CI reads). Exits non-zero on any failure.
-//   1. static: ESLint and the TypeScript type check (one check each)
+//   1. static: Prettier, ESLint (with the layering rule) and the TypeScript type check (one check each)
 //   2. unit + integration (Vitest): Postgres when DATABASE_URL is set, else PGlite
 //   3. E2E (Playwright, Debian Chromium) on the built portal with the embedded database
 import { spawnSync } from "node:child_process";
@@ -36,9 +36,11 @@ const only = process.argv.slice(2);
 const wants = (suite) => only.length === 0 || only.includes(suite);
 
 if (wants("static")) {
+  const format = run(bin("prettier"), ["--check", ".", "--log-level=warn"]);
   const lint = run(bin("eslint"), [".", "--max-warnings=0"]);
   const types = run(bin("tsc"), ["--noEmit"]);
-  record("static (eslint, tsc)", Number(lint) + Number(types), Number(!lint) + Number(!types));
+  const checks = [format, lint, types];
+  record("static (prettier, eslint, tsc)", checks.filter(Boolean).length, checks.filter((ok) => !ok).length);
 }
 
 if (wants("unit")) {
@@ -46,7 +48,13 @@ if (wants("unit")) {
   rmSync(file, { force: true });
   const ok = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${file}`]);
   const report = readJson(file);
-  if (report) record("unit + integration (vitest)", report.numPassedTests, report.numFailedTests + (ok || report.numFailedTests ? 0 : 1), report.numPendingTests + report.numTodoTests);
+  if (report)
+    record(
+      "unit + integration (vitest)",
+      report.numPassedTests,
+      report.numFailedTests + (ok || report.numFailedTests ? 0 : 1),
+      report.numPendingTests + report.numTodoTests,
+    );
   else record("unit + integration (vitest)", 0, 1);
 }
 

@@ -34,8 +34,14 @@ export type CallOptions = {
   sign?: { secret: string; timestamp?: number };
 };
 
-export async function callApi(handler: Handler, o: CallOptions): Promise<{ status: number; // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
-  body: any; headers: Headers }> {
+export async function callApi(
+  handler: Handler,
+  o: CallOptions,
+): Promise<{
+  status: number; // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  body: any;
+  headers: Headers;
+}> {
   const method = o.method ?? "GET";
   const body = o.body === undefined ? undefined : typeof o.body === "string" ? o.body : JSON.stringify(o.body);
   const headers = new Headers(o.headers);

@@ -36,7 +36,13 @@ export function messageRow(workspaceId: number, fields: Partial<MessageInsert> =
 /** Inserts the rows (in chunks, to stay under the driver's parameter limit) and returns them with their ids. */
 export async function insertMessages(db: Db, rows: MessageInsert[]) {
   const out: (typeof messages.$inferSelect)[] = [];
-  for (let i = 0; i < rows.length; i += 500) out.push(...(await db.insert(messages).values(rows.slice(i, i + 500)).returning()));
+  for (let i = 0; i < rows.length; i += 500)
+    out.push(
+      ...(await db
+        .insert(messages)
+        .values(rows.slice(i, i + 500))
+        .returning()),
+    );
   return out;
 }
 

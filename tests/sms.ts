@@ -41,7 +41,9 @@ export function recordingDb(t: TestDatabase): { db: Db; statements: { query: str
   const statements: { query: string; params: unknown[] }[] = [];
   const logger = { logQuery: (query: string, params: unknown[]) => void statements.push({ query, params }) };
   const client = (t.db as unknown as { $client: never }).$client;
-  const db = (t.driver === "pglite" ? drizzlePglite({ client, schema, logger }) : drizzlePostgres({ client, schema, logger })) as unknown as Db;
+  const db = (t.driver === "pglite"
+    ? drizzlePglite({ client, schema, logger })
+    : drizzlePostgres({ client, schema, logger })) as unknown as Db;
   return { db, statements };
 }
 
@@ -126,7 +128,9 @@ export async function makeWorkspace(t: TestDatabase, name: string, balance: stri
     .values({ organizationId: t.seed.organizationId, name, balance, rateLimitPerSecond: options.rateLimitPerSecond ?? 100_000 })
     .returning({ id: workspaces.id });
   if (dec(balance) !== 0n) {
-    await t.db.insert(ledgerEntries).values({ workspaceId: ws.id, amount: balance, currency: "EUR", type: "deposit", description: "Test deposit", source: "portal" });
+    await t.db
+      .insert(ledgerEntries)
+      .values({ workspaceId: ws.id, amount: balance, currency: "EUR", type: "deposit", description: "Test deposit", source: "portal" });
   }
   const live = (await makeKey(t, { mode: "live" }, ws.id)).secret;
   const test = (await makeKey(t, { mode: "test" }, ws.id)).secret;
@@ -151,7 +155,11 @@ export const gbNumber = (i: number): string => `+447400${String(i).padStart(6, "
 export const MESSAGE_ID = (workspaceId: number) => new RegExp(`^api_${workspaceId}_\\d+_[0-9a-f]{16}$`);
 
 /** Poll `read` until `done` holds (bounded; no fixed sleeps in the tests themselves). */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, { timeoutMs = 20_000, everyMs = 50 } = {}): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 20_000, everyMs = 50 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -24,7 +24,13 @@ export async function startReceiver(answer: (n: number) => Answer = () => 200): 
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const n = requests.length;
-      requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
+      requests.push({
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at: Date.now(),
+      });
       const a = answer(n);
       const { status, delayMs = 0, headers = {} } = typeof a === "number" ? { status: a } : a;
       const reply = () => {

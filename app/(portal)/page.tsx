@@ -12,9 +12,7 @@ export default async function OverviewPage() {
     .select({ balance: workspaces.balance, currency: workspaces.currency })
     .from(workspaces)
     .where(eq(workspaces.id, context.workspaceId));
-  const balance = new Intl.NumberFormat("en-GB", { style: "currency", currency: workspace.currency }).format(
-    Number(workspace.balance),
-  );
+  const balance = new Intl.NumberFormat("en-GB", { style: "currency", currency: workspace.currency }).format(Number(workspace.balance));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{context.workspace.name}</h1>

@@ -23,7 +23,8 @@ export async function load({ url, connections, duration, method = "GET", headers
   const elapsed = result.duration || duration;
   const cpuAfter = pid ? cpuSeconds(pid) : null;
   return {
-    cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : NaN,
+    cpuMsPerRequest:
+      cpuBefore !== null && cpuAfter !== null && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : NaN,
     rps: result["2xx"] / elapsed,
     total: result.requests.total,
     ok: result["2xx"],
@@ -83,7 +84,16 @@ export function streamLines(url, headers) {
         if (head.length < 400) head += chunk.toString("utf8", 0, Math.min(chunk.length, 400));
         for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
       });
-      res.on("end", () => resolve({ status: res.statusCode, contentType: res.headers["content-type"] ?? "", bytes, lines, head, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode,
+          contentType: res.headers["content-type"] ?? "",
+          bytes,
+          lines,
+          head,
+          ms: Number(process.hrtime.bigint() - start) / 1e6,
+        }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);

@@ -98,7 +98,10 @@ export async function startServer({ name, port, env, logFile, timeoutMs = 180_00
   // Started as `npm start` starts it (its Node flags included), so the bench measures the product as deployed.
   // BENCH_SERVER_NODE_ARGS adds flags for a look inside, e.g. "--cpu-prof --cpu-prof-dir=.data/bench/prof".
   const extra = (env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...serverNodeArgs(env), ...extra, "server.mjs"], { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", fd, fd] });
+  const child = spawn(process.execPath, [...serverNodeArgs(env), ...extra, "server.mjs"], {
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", fd, fd],
+  });
   closeSync(fd);
   const url = `http://127.0.0.1:${port}`;
   let stopped = false;
@@ -112,7 +115,9 @@ export async function startServer({ name, port, env, logFile, timeoutMs = 180_00
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server ${name} exited (${child.exitCode ?? child.signalCode}) before it was ready; its log (${logFile}) ends:\n${tail(logFile)}`);
+      throw new Error(
+        `server ${name} exited (${child.exitCode ?? child.signalCode}) before it was ready; its log (${logFile}) ends:\n${tail(logFile)}`,
+      );
     }
     const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5000) })
       .then((r) => r.ok)

@@ -17,7 +17,13 @@ export const percentile = (values, p) => {
 
 /** Targets: `{ op: ">=" | "<=" | "<", value }`. */
 const meets = (target, value) =>
-  target.op === ">=" ? value >= target.value : target.op === "<=" ? value <= target.value : target.op === "<" ? value < target.value : value > target.value;
+  target.op === ">="
+    ? value >= target.value
+    : target.op === "<="
+      ? value <= target.value
+      : target.op === "<"
+        ? value < target.value
+        : value > target.value;
 
 const OP_TEXT = { ">=": "≥", "<=": "≤", "<": "<", ">": ">" };
 
@@ -28,7 +34,20 @@ const OP_TEXT = { ">=": "≥", "<=": "≤", "<": "<", ">": ">" };
 export function measured(n, scenario, figure, values, { target = null, format = "ratio", unit = "", note = "" } = {}) {
   const clean = values.filter((v) => Number.isFinite(v));
   if (clean.length === 0) return failed(n, scenario, figure, "no measurement", { target });
-  const row = { n: String(n), scenario, figure, status: "ok", values: clean, median: median(clean), min: Math.min(...clean), max: Math.max(...clean), format, unit, target, note };
+  const row = {
+    n: String(n),
+    scenario,
+    figure,
+    status: "ok",
+    values: clean,
+    median: median(clean),
+    min: Math.min(...clean),
+    max: Math.max(...clean),
+    format,
+    unit,
+    target,
+    note,
+  };
   row.met = target ? meets(target, row.median) : null;
   return row;
 }
@@ -48,7 +67,15 @@ export function formatNumber(value, format) {
     case "ratio":
       return value.toFixed(2);
     case "ms":
-      return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value >= 0.1 ? value.toFixed(2) : value >= 0.01 ? value.toFixed(3) : value.toFixed(4);
+      return value >= 100
+        ? value.toFixed(0)
+        : value >= 10
+          ? value.toFixed(1)
+          : value >= 0.1
+            ? value.toFixed(2)
+            : value >= 0.01
+              ? value.toFixed(3)
+              : value.toFixed(4);
     case "mb":
       return value.toFixed(1);
     case "s":
@@ -74,7 +101,7 @@ export function metText(row) {
 }
 
 const cell = (row, key) => {
-  if (row.status !== "ok") return key === "median" ? (row.note || row.status) : "—";
+  if (row.status !== "ok") return key === "median" ? row.note || row.status : "—";
   const text = formatNumber(row[key], row.format);
   return row.unit && row.unit !== "×" ? `${text} ${row.unit}` : text;
 };

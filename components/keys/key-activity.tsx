@@ -38,8 +38,12 @@ export function KeyActivitySection({ keyId, activity }: { keyId: string; activit
             <table className="mt-1 w-full text-sm">
               <thead>
                 <tr className="text-left text-slate-600">
-                  <th scope="col" className="font-medium">Code</th>
-                  <th scope="col" className="text-right font-medium">Requests</th>
+                  <th scope="col" className="font-medium">
+                    Code
+                  </th>
+                  <th scope="col" className="text-right font-medium">
+                    Requests
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -66,11 +70,21 @@ export function KeyActivitySection({ keyId, activity }: { keyId: string; activit
               <table className="w-full text-sm">
                 <thead>
                   <tr className="text-left text-slate-600">
-                    <th scope="col" className="pr-3 font-medium">When</th>
-                    <th scope="col" className="pr-3 font-medium">Request</th>
-                    <th scope="col" className="pr-3 font-medium">Status</th>
-                    <th scope="col" className="pr-3 font-medium">Latency</th>
-                    <th scope="col" className="font-medium">From</th>
+                    <th scope="col" className="pr-3 font-medium">
+                      When
+                    </th>
+                    <th scope="col" className="pr-3 font-medium">
+                      Request
+                    </th>
+                    <th scope="col" className="pr-3 font-medium">
+                      Status
+                    </th>
+                    <th scope="col" className="pr-3 font-medium">
+                      Latency
+                    </th>
+                    <th scope="col" className="font-medium">
+                      From
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">

@@ -28,7 +28,12 @@ export type KeyFormProps = {
   onCancel: () => void;
 } & (
   | { mode: "create"; submit: (values: CreateKeyFormValues) => Promise<ActionResult<unknown>>; onDone: (data: unknown) => void }
-  | { mode: "edit"; initial: KeyView; submit: (values: EditKeyFormValues) => Promise<ActionResult<unknown>>; onDone: (data: unknown) => void }
+  | {
+      mode: "edit";
+      initial: KeyView;
+      submit: (values: EditKeyFormValues) => Promise<ActionResult<unknown>>;
+      onDone: (data: unknown) => void;
+    }
 );
 
 function defaultsFor(props: KeyFormProps): FormValues {
@@ -87,10 +92,7 @@ export function KeyForm(props: KeyFormProps) {
     setFormError(null);
     // The server parses the raw values with the same schema the resolver used.
     const raw = form.getValues();
-    const result =
-      props.mode === "create"
-        ? await props.submit(raw as CreateKeyFormValues)
-        : await props.submit(raw as EditKeyFormValues);
+    const result = props.mode === "create" ? await props.submit(raw as CreateKeyFormValues) : await props.submit(raw as EditKeyFormValues);
     if (result.ok) return props.onDone(result.data);
     setFormError(result.error);
     for (const [field, message] of Object.entries(result.fieldErrors ?? {})) {
@@ -99,9 +101,7 @@ export function KeyForm(props: KeyFormProps) {
   });
 
   const keepLabel =
-    mode === "edit"
-      ? `Keep as is (${props.initial.expiresAt ? `expires ${formatDate(props.initial.expiresAt)}` : "never expires"})`
-      : "";
+    mode === "edit" ? `Keep as is (${props.initial.expiresAt ? `expires ${formatDate(props.initial.expiresAt)}` : "never expires"})` : "";
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5">
@@ -112,9 +112,7 @@ export function KeyForm(props: KeyFormProps) {
       <CheckboxField
         label="Test mode"
         description={
-          mode === "edit"
-            ? "Fixed when the key was created."
-            : "Test keys (sk_test_…) never reach a carrier or touch the balance."
+          mode === "edit" ? "Fixed when the key was created." : "Test keys (sk_test_…) never reach a carrier or touch the balance."
         }
         disabled={mode === "edit"}
         {...register("testMode")}
@@ -124,7 +122,13 @@ export function KeyForm(props: KeyFormProps) {
         <legend className="text-sm font-medium text-slate-800">Access</legend>
         <div className="flex flex-wrap gap-4">
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" value="full" disabled={fullAccessReason !== null} {...register("access")} aria-describedby={fullAccessReason ? "full-access-reason" : undefined} />
+            <input
+              type="radio"
+              value="full"
+              disabled={fullAccessReason !== null}
+              {...register("access")}
+              aria-describedby={fullAccessReason ? "full-access-reason" : undefined}
+            />
             Full access
           </label>
           <label className="flex items-center gap-2 text-sm">
@@ -235,7 +239,11 @@ export function KeyForm(props: KeyFormProps) {
         <FieldError message={errors.allowedCidrs?.message ?? errors.allowedCidrs?.root?.message} />
       </fieldset>
 
-      <Field label="Postback URL" error={errors.postbackUrl?.message} hint="Delivery reports for this key's messages go here instead of the workspace webhook.">
+      <Field
+        label="Postback URL"
+        error={errors.postbackUrl?.message}
+        hint="Delivery reports for this key's messages go here instead of the workspace webhook."
+      >
         {(a) => <TextInput {...a} type="url" inputMode="url" placeholder="https://example.com/sms/delivery" {...register("postbackUrl")} />}
       </Field>
 

@@ -92,11 +92,7 @@ export function PermissionPicker({
                         disabled={reason !== null}
                         aria-describedby={`${checkboxId}-desc`}
                         onChange={(e) =>
-                          onChange(
-                            e.target.checked
-                              ? [...value, entry.permission]
-                              : value.filter((p) => p !== entry.permission),
-                          )
+                          onChange(e.target.checked ? [...value, entry.permission] : value.filter((p) => p !== entry.permission))
                         }
                       />
                       <div className="text-sm">

@@ -29,9 +29,7 @@ export function SecretDialog({ shown, onDone }: { shown: ShownSecret | null; onD
       {shown ? (
         <div className="space-y-4">
           <SecretField label="API key" copyLabel="Copy" value={shown.secret} />
-          {shown.signingSecret ? (
-            <SecretField label="Signing secret" copyLabel="Copy signing secret" value={shown.signingSecret} />
-          ) : null}
+          {shown.signingSecret ? <SecretField label="Signing secret" copyLabel="Copy signing secret" value={shown.signingSecret} /> : null}
           {shown.note ? <p className="text-sm text-slate-700">{shown.note}</p> : null}
           <CheckboxField label="I have saved this key" checked={saved} onChange={(e) => setSaved(e.target.checked)} />
           <div className="flex justify-end">

@@ -26,12 +26,17 @@ export const workspaces = pgTable(
     // The API's per-workspace request limit (RATE_LIMIT_EXCEEDED above it).
     rateLimitPerSecond: integer("rate_limit_per_second").notNull().default(1000),
     // ISO 3166 alpha-2 codes this workspace never sends to (recipients come back blocked_country, not billed).
-    blockedCountries: text("blocked_countries").array().notNull().default(sql`'{}'::text[]`),
+    blockedCountries: text("blocked_countries")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t) => [
     // Exactly one main workspace per organization.
-    uniqueIndex("workspaces_one_main_per_org").on(t.organizationId).where(sql`${t.isMain}`),
+    uniqueIndex("workspaces_one_main_per_org")
+      .on(t.organizationId)
+      .where(sql`${t.isMain}`),
     // The workspace switcher: workspaces of an organization.
     index("workspaces_by_org").on(t.organizationId),
   ],

@@ -26,7 +26,10 @@ export const apiKeys = pgTable(
     permissions: text("permissions").array().notNull().$type<Permission[]>(),
     enabled: boolean("enabled").notNull().default(true),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
-    allowedCidrs: text("allowed_cidrs").array().notNull().default(sql`'{}'::text[]`),
+    allowedCidrs: text("allowed_cidrs")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     postbackUrl: text("postback_url"),
     offTheRecord: boolean("off_the_record").notNull().default(false),
     hmac: boolean("hmac").notNull().default(false),
@@ -44,15 +47,14 @@ export const apiKeys = pgTable(
     // The guard: look a presented secret up by its hash.
     uniqueIndex("api_keys_hash").on(t.hash),
     // The guard, during a roll's grace period: the old secret's hash.
-    uniqueIndex("api_keys_previous_hash").on(t.previousHash).where(sql`${t.previousHash} IS NOT NULL`),
+    uniqueIndex("api_keys_previous_hash")
+      .on(t.previousHash)
+      .where(sql`${t.previousHash} IS NOT NULL`),
     // The keys table: a workspace's keys, newest first (sorting and paging on the server).
     index("api_keys_by_workspace_created").on(t.workspaceId, t.createdAt.desc(), t.id),
     // The keys table's "Filter by name": case-insensitive name search within a workspace.
     index("api_keys_by_workspace_name").on(t.workspaceId, sql`lower(${t.name})`),
-    check(
-      "api_keys_permissions_in_catalog",
-      sql.raw(`permissions <@ ARRAY[${ALL_PERMISSIONS.map((p) => `'${p}'`).join(", ")}]::text[]`),
-    ),
+    check("api_keys_permissions_in_catalog", sql.raw(`permissions <@ ARRAY[${ALL_PERMISSIONS.map((p) => `'${p}'`).join(", ")}]::text[]`)),
     check("api_keys_mode_known", sql`${t.mode} IN ('live', 'test')`),
     check("api_keys_hmac_has_secret", sql`NOT ${t.hmac} OR ${t.signingSecretEncrypted} IS NOT NULL`),
   ],

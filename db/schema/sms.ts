@@ -23,7 +23,9 @@ export const messages = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     keyId: text("key_id"),
     mode: text("mode", { enum: ["live", "test"] }).notNull(),
-    source: text("source", { enum: ["api", "campaign"] }).notNull().default("api"),
+    source: text("source", { enum: ["api", "campaign"] })
+      .notNull()
+      .default("api"),
     recipient: text("recipient").notNull(),
     // ISO 3166 alpha-2, from the number; null when it has no country.
     country: text("country"),
@@ -50,7 +52,9 @@ export const messages = pgTable(
     // The status filter within a period.
     index("messages_by_workspace_status").on(t.workspaceId, t.mode, t.status, t.createdAt.desc()),
     // The periodic job that finalizes messages stuck without a final status for 3 days.
-    index("messages_unfinished").on(t.createdAt).where(sql`${t.status} IN ('pending', 'sent')`),
+    index("messages_unfinished")
+      .on(t.createdAt)
+      .where(sql`${t.status} IN ('pending', 'sent')`),
   ],
 );
 

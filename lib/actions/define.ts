@@ -5,9 +5,7 @@ import { ServiceError } from "@/lib/errors/service-error";
 import { hasPortalRight, type PortalRight } from "@/lib/permissions/catalog";
 import type { PortalContext } from "@/lib/workspaces/context";
 
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 export type ActionEnv = { db: Db; context: PortalContext | null };
 

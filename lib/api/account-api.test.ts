@@ -71,12 +71,35 @@ describe("GET /user/balance", () => {
 });
 
 describe("GET and POST /user/pricing", () => {
-  const PRICE_FIELDS = ["mcc", "mnc", "mccmnc", "dialcode", "country", "network", "rate", "prev_rate", "rate_start_date", "rate_end_date", "change_type"].sort();
+  const PRICE_FIELDS = [
+    "mcc",
+    "mnc",
+    "mccmnc",
+    "dialcode",
+    "country",
+    "network",
+    "rate",
+    "prev_rate",
+    "rate_start_date",
+    "rate_end_date",
+    "change_type",
+  ].sort();
 
   it("answers the same price list to GET and to POST (whose body is ignored)", async () => {
     const viaGet = await get(pricingRoute.GET, "/api/v1/user/pricing");
-    const viaPost = await callApi(pricingRoute.POST, { method: "POST", path: "/api/v1/user/pricing", key: mainKey, body: { country: "GB" }, address: randomAddress() });
-    const viaEmptyPost = await callApi(pricingRoute.POST, { method: "POST", path: "/api/v1/user/pricing", key: mainKey, address: randomAddress() });
+    const viaPost = await callApi(pricingRoute.POST, {
+      method: "POST",
+      path: "/api/v1/user/pricing",
+      key: mainKey,
+      body: { country: "GB" },
+      address: randomAddress(),
+    });
+    const viaEmptyPost = await callApi(pricingRoute.POST, {
+      method: "POST",
+      path: "/api/v1/user/pricing",
+      key: mainKey,
+      address: randomAddress(),
+    });
     expect(viaGet.status).toBe(200);
     expect(viaPost.status).toBe(200);
     expect(Array.isArray(viaGet.body)).toBe(true);
@@ -117,7 +140,10 @@ describe("GET and POST /user/pricing", () => {
 
   it("writes a closed rate period's end date in the dotted format", async () => {
     const [row] = await t.db.select().from(prices).limit(1);
-    await t.db.update(prices).set({ rateEndDate: new Date("2027-03-31T23:59:59Z") }).where(eq(prices.id, row.id));
+    await t.db
+      .update(prices)
+      .set({ rateEndDate: new Date("2027-03-31T23:59:59Z") })
+      .where(eq(prices.id, row.id));
     try {
       const list = (await get(pricingRoute.GET, "/api/v1/user/pricing")).body as Array<Record<string, unknown>>;
       const changed = list.find((p) => p.mcc === row.mcc && p.mnc === row.mnc)!;
@@ -156,7 +182,10 @@ describe("GET /user/payments", () => {
 
   it("lists only the key's own workspace's entries", async () => {
     const list = (await get(paymentsRoute.GET, "/api/v1/user/payments", stagingKey)).body as Payment[];
-    const rows = await t.db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.workspaceId, t.seed.stagingWorkspaceId));
+    const rows = await t.db
+      .select({ id: ledgerEntries.id })
+      .from(ledgerEntries)
+      .where(eq(ledgerEntries.workspaceId, t.seed.stagingWorkspaceId));
     expect(list.map((p) => p.id).sort()).toEqual(rows.map((r) => `portal_P${r.id}`).sort());
     expect(list.reduce((sum, p) => sum + p.amount, 0)).toBe(25);
   });

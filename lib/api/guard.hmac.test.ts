@@ -41,14 +41,24 @@ function send(handler: Handler, o: { method?: string; path: string; key: string;
 describe("signed requests", () => {
   it("accepts a correctly signed GET", async () => {
     const k = await hmacKey();
-    const res = await send(balanceRoute.GET, { path: "/api/v1/user/balance", key: k.secret, headers: signedHeaders(k.signing, "GET", "/api/v1/user/balance") });
+    const res = await send(balanceRoute.GET, {
+      path: "/api/v1/user/balance",
+      key: k.secret,
+      headers: signedHeaders(k.signing, "GET", "/api/v1/user/balance"),
+    });
     expect(res.status).toBe(200);
   });
 
   it("accepts a correctly signed POST with a body", async () => {
     const k = await hmacKey();
     const body = JSON.stringify({ name: "signed", permissions: ["sms.send"] });
-    const res = await send(keysRoute.POST, { method: "POST", path: "/api/v1/keys", key: k.secret, body, headers: signedHeaders(k.signing, "POST", "/api/v1/keys", body) });
+    const res = await send(keysRoute.POST, {
+      method: "POST",
+      path: "/api/v1/keys",
+      key: k.secret,
+      body,
+      headers: signedHeaders(k.signing, "POST", "/api/v1/keys", body),
+    });
     expect(res.status).toBe(201);
     expect(res.body.name).toBe("signed");
   });
@@ -65,7 +75,11 @@ describe("signed requests", () => {
   it("refuses a signature made with another secret: INVALID_SIGNATURE", async () => {
     const k = await hmacKey();
     const other = await hmacKey();
-    const res = await send(balanceRoute.GET, { path: "/api/v1/user/balance", key: k.secret, headers: signedHeaders(other.signing, "GET", "/api/v1/user/balance") });
+    const res = await send(balanceRoute.GET, {
+      path: "/api/v1/user/balance",
+      key: k.secret,
+      headers: signedHeaders(other.signing, "GET", "/api/v1/user/balance"),
+    });
     expectApiError(res, 401, "INVALID_SIGNATURE");
     expect(res.body.description).toMatch(/does not match/);
   });
@@ -74,22 +88,41 @@ describe("signed requests", () => {
     const k = await hmacKey();
     const signedBody = JSON.stringify({ name: "a", permissions: ["sms.send"] });
     const sentBody = JSON.stringify({ name: "a", permissions: ["*"] });
-    const res = await send(keysRoute.POST, { method: "POST", path: "/api/v1/keys", key: k.secret, body: sentBody, headers: signedHeaders(k.signing, "POST", "/api/v1/keys", signedBody) });
+    const res = await send(keysRoute.POST, {
+      method: "POST",
+      path: "/api/v1/keys",
+      key: k.secret,
+      body: sentBody,
+      headers: signedHeaders(k.signing, "POST", "/api/v1/keys", signedBody),
+    });
     expectApiError(res, 401, "INVALID_SIGNATURE");
   });
 
   it("refuses a method changed after signing (signed as GET, sent as POST)", async () => {
     const k = await hmacKey();
-    const res = await send(pricingRoute.POST, { method: "POST", path: "/api/v1/user/pricing", key: k.secret, headers: signedHeaders(k.signing, "GET", "/api/v1/user/pricing") });
+    const res = await send(pricingRoute.POST, {
+      method: "POST",
+      path: "/api/v1/user/pricing",
+      key: k.secret,
+      headers: signedHeaders(k.signing, "GET", "/api/v1/user/pricing"),
+    });
     expectApiError(res, 401, "INVALID_SIGNATURE");
     // The same signature on the method it was made for passes.
-    const ok = await send(pricingRoute.GET, { path: "/api/v1/user/pricing", key: k.secret, headers: signedHeaders(k.signing, "GET", "/api/v1/user/pricing") });
+    const ok = await send(pricingRoute.GET, {
+      path: "/api/v1/user/pricing",
+      key: k.secret,
+      headers: signedHeaders(k.signing, "GET", "/api/v1/user/pricing"),
+    });
     expect(ok.status).toBe(200);
   });
 
   it("refuses a path changed after signing", async () => {
     const k = await hmacKey();
-    const res = await send(pricingRoute.GET, { path: "/api/v1/user/pricing", key: k.secret, headers: signedHeaders(k.signing, "GET", "/api/v1/user/balance") });
+    const res = await send(pricingRoute.GET, {
+      path: "/api/v1/user/pricing",
+      key: k.secret,
+      headers: signedHeaders(k.signing, "GET", "/api/v1/user/balance"),
+    });
     expectApiError(res, 401, "INVALID_SIGNATURE");
   });
 
@@ -108,12 +141,20 @@ describe("signed requests", () => {
     try {
       const t0 = Math.floor(Date.now() / 1000);
       for (const timestamp of [t0 - 301, t0 + 301, t0 - 3600]) {
-        const res = await send(balanceRoute.GET, { path: "/api/v1/user/balance", key: k.secret, headers: signedHeaders(k.signing, "GET", "/api/v1/user/balance", "", timestamp) });
+        const res = await send(balanceRoute.GET, {
+          path: "/api/v1/user/balance",
+          key: k.secret,
+          headers: signedHeaders(k.signing, "GET", "/api/v1/user/balance", "", timestamp),
+        });
         expectApiError(res, 401, "INVALID_SIGNATURE");
         expect(res.body.description).toContain("300 s");
       }
       for (const timestamp of [t0 - 300, t0 + 300]) {
-        const ok = await send(balanceRoute.GET, { path: "/api/v1/user/balance", key: k.secret, headers: signedHeaders(k.signing, "GET", "/api/v1/user/balance", "", timestamp) });
+        const ok = await send(balanceRoute.GET, {
+          path: "/api/v1/user/balance",
+          key: k.secret,
+          headers: signedHeaders(k.signing, "GET", "/api/v1/user/balance", "", timestamp),
+        });
         expect(ok.status).toBe(200);
       }
     } finally {
@@ -250,7 +291,9 @@ describe("replay stores", () => {
 describe("across instances", () => {
   /** Two instances configured alike (A and B), each with its own database handle where possible. */
   async function twoInstances(options: { redisUrl?: string }) {
-    const handles = t.url ? [await openDatabase({ url: t.url, max: 2 }), await openDatabase({ url: t.url, max: 2 })] : [t.database, t.database];
+    const handles = t.url
+      ? [await openDatabase({ url: t.url, max: 2 }), await openDatabase({ url: t.url, max: 2 })]
+      : [t.database, t.database];
     const [a, b] = [await createApiRuntime(handles[0], options), await createApiRuntime(handles[1], options)];
     return {
       a,

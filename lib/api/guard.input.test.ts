@@ -113,10 +113,18 @@ describe("parameters", () => {
 
   it("answers NOT_FOUND for a malformed key id, and for a well-formed unknown one", async () => {
     for (const id of ["nope", "key_", "key_has spaces", "../keys"]) {
-      expectApiError(await callApi(keyRoute.GET, { path: `/api/v1/keys/${encodeURIComponent(id)}`, params: { id }, key: secret }), 404, "NOT_FOUND");
+      expectApiError(
+        await callApi(keyRoute.GET, { path: `/api/v1/keys/${encodeURIComponent(id)}`, params: { id }, key: secret }),
+        404,
+        "NOT_FOUND",
+      );
     }
     const unknown = "key_doesNotExist123";
-    expectApiError(await callApi(keyRoute.GET, { path: `/api/v1/keys/${unknown}`, params: { id: unknown }, key: secret }), 404, "NOT_FOUND");
+    expectApiError(
+      await callApi(keyRoute.GET, { path: `/api/v1/keys/${unknown}`, params: { id: unknown }, key: secret }),
+      404,
+      "NOT_FOUND",
+    );
   });
 });
 
@@ -177,7 +185,15 @@ describe("request ids", () => {
 
 describe("INTERNAL_ERROR", () => {
   const failing = operation(
-    { method: "GET", path: "/test/failing", tag: "Test", summary: "Always fails", permission: "balance.read", response: z.object({}), errors: ["INTERNAL_ERROR"] },
+    {
+      method: "GET",
+      path: "/test/failing",
+      tag: "Test",
+      summary: "Always fails",
+      permission: "balance.read",
+      response: z.object({}),
+      errors: ["INTERNAL_ERROR"],
+    },
     async () => {
       throw new Error("secret internals: password=hunter2 at /srv/app/lib/x.ts:42");
     },

@@ -46,7 +46,8 @@ afterAll(async () => {
 });
 
 const ownerCtx = () => contextFor(t.db, t.seed.userIds.owner, t.seed.mainWorkspaceId);
-const balanceThroughB = (secret: string) => through(b, a, () => callApi(balanceRoute.GET, { path: "/api/v1/user/balance", key: secret, address: randomAddress() }));
+const balanceThroughB = (secret: string) =>
+  through(b, a, () => callApi(balanceRoute.GET, { path: "/api/v1/user/balance", key: secret, address: randomAddress() }));
 
 /** Polls until `refused()` holds; returns the milliseconds it took, or fails after `limitMs` (plus one more look). */
 async function msUntil(refused: () => Promise<boolean>, since: number, limitMs = 1000): Promise<number> {

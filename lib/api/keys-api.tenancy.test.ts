@@ -31,7 +31,10 @@ beforeAll(async () => {
 
   // A second organization, with its own owner, workspace and key.
   const [org] = await t.db.insert(organizations).values({ name: "Globex" }).returning();
-  const [ws] = await t.db.insert(workspaces).values({ organizationId: org.id, name: "Globex main", isMain: true, balance: "5" }).returning();
+  const [ws] = await t.db
+    .insert(workspaces)
+    .values({ organizationId: org.id, name: "Globex main", isMain: true, balance: "5" })
+    .returning();
   const [owner] = await t.db.insert(users).values({ email: "owner@globex.test", name: "Gina Globex", passwordHash: "x" }).returning();
   await t.db.insert(memberships).values({ userId: owner.id, organizationId: org.id, role: "owner" });
   const made = await makeKey(t, { name: "globex admin" }, ws.id, owner.id);
@@ -90,7 +93,8 @@ describe("another workspace of the same organization", () => {
 
   it("answers a foreign key id exactly as an id that does not exist", async () => {
     const [foreign] = await keysOf(t.seed.mainWorkspaceId);
-    const get = (id: string) => callApi(keyRoute.GET, { path: `/api/v1/keys/${id}`, params: { id }, key: stagingKey, address: randomAddress() });
+    const get = (id: string) =>
+      callApi(keyRoute.GET, { path: `/api/v1/keys/${id}`, params: { id }, key: stagingKey, address: randomAddress() });
     expect((await get(foreign.id)).body).toEqual((await get("key_doesNotExist000")).body);
   });
 

@@ -36,19 +36,35 @@ afterAll(async () => {
 
 // The fields of api-v1.md §7, plus the derived `status`.
 const KEY_FIELDS = [
-  "id", "name", "mode", "start", "last4", "permissions", "enabled", "status", "hmac", "allowed_cidrs",
-  "postback_url", "off_the_record", "expires_at", "last_used_at", "created_at", "revoked_at",
+  "id",
+  "name",
+  "mode",
+  "start",
+  "last4",
+  "permissions",
+  "enabled",
+  "status",
+  "hmac",
+  "allowed_cidrs",
+  "postback_url",
+  "off_the_record",
+  "expires_at",
+  "last_used_at",
+  "created_at",
+  "revoked_at",
 ].sort();
 
 const api = {
   list: (key: string, query = "") => callApi(keysRoute.GET, { path: `/api/v1/keys${query}`, key, address: randomAddress() }),
-  create: (key: string, body: object | string) => callApi(keysRoute.POST, { method: "POST", path: "/api/v1/keys", key, body, address: randomAddress() }),
+  create: (key: string, body: object | string) =>
+    callApi(keysRoute.POST, { method: "POST", path: "/api/v1/keys", key, body, address: randomAddress() }),
   get: (key: string, id: string) => callApi(keyRoute.GET, { path: `/api/v1/keys/${id}`, params: { id }, key, address: randomAddress() }),
   patch: (key: string, id: string, body: object | string) =>
     callApi(keyRoute.PATCH, { method: "PATCH", path: `/api/v1/keys/${id}`, params: { id }, key, body, address: randomAddress() }),
   roll: (key: string, id: string, body?: object | string) =>
     callApi(rollRoute.POST, { method: "POST", path: `/api/v1/keys/${id}/roll`, params: { id }, key, body, address: randomAddress() }),
-  revoke: (key: string, id: string) => callApi(keyRoute.DELETE, { method: "DELETE", path: `/api/v1/keys/${id}`, params: { id }, key, address: randomAddress() }),
+  revoke: (key: string, id: string) =>
+    callApi(keyRoute.DELETE, { method: "DELETE", path: `/api/v1/keys/${id}`, params: { id }, key, address: randomAddress() }),
 };
 const balance = (key: string) => callApi(balanceRoute.GET, { path: "/api/v1/user/balance", key, address: randomAddress() });
 
@@ -92,7 +108,14 @@ describe("POST /keys", () => {
   it("creates a key and returns its secret once (201); the secret works at once", async () => {
     const res = await api.create(admin.secret, { name: "  Backend  ", permissions: ["balance.read", "sms.send"] });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: "Backend", mode: "live", permissions: ["sms.send", "balance.read"], enabled: true, hmac: false, status: "active" });
+    expect(res.body).toMatchObject({
+      name: "Backend",
+      mode: "live",
+      permissions: ["sms.send", "balance.read"],
+      enabled: true,
+      hmac: false,
+      status: "active",
+    });
     expect(res.body.secret).toMatch(KEY_PATTERN);
     expect(res.body.secret.startsWith(res.body.start)).toBe(true);
     expect(res.body.secret.endsWith(res.body.last4)).toBe(true);
@@ -203,7 +226,13 @@ describe("POST /keys/:id/roll", () => {
 
   it("refuses an invalid grace with INVALID_BODY", async () => {
     const key = await created();
-    for (const body of [{ expires_in_seconds: -1 }, { expires_in_seconds: "3600" }, { expires_in_seconds: 1.5 }, { expires_in_seconds: 8 * 24 * 3600 }, "[]"]) {
+    for (const body of [
+      { expires_in_seconds: -1 },
+      { expires_in_seconds: "3600" },
+      { expires_in_seconds: 1.5 },
+      { expires_in_seconds: 8 * 24 * 3600 },
+      "[]",
+    ]) {
       expectApiError(await api.roll(admin.secret, key.id, body), 400, "INVALID_BODY");
     }
     expect((await balance(key.secret)).status).toBe(200);
@@ -301,7 +330,12 @@ describe("audit", () => {
       .orderBy(auditEvents.id);
     expect(rows.map((r) => r.action)).toEqual(["key.create", "key.update", "key.roll", "key.revoke"]);
     for (const r of rows) {
-      expect(r).toMatchObject({ actorKeyId: admin.id, actorUserId: null, workspaceId: t.seed.mainWorkspaceId, organizationId: t.seed.organizationId });
+      expect(r).toMatchObject({
+        actorKeyId: admin.id,
+        actorUserId: null,
+        workspaceId: t.seed.mainWorkspaceId,
+        organizationId: t.seed.organizationId,
+      });
       expect(r.address).toMatch(/^2001:db8:/);
     }
     expect(rows[1].changes).toEqual({ name: { before: "audited", after: "audited 2" } });

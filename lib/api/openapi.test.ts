@@ -54,14 +54,26 @@ describe("GET /api/v1/openapi.json", () => {
   });
 
   it("documents every operation a route file under app/api/v1 binds, at that file's path", () => {
-    const exported: Record<string, unknown> = { ...accountOperations, ...keyOperations, ...webhookOperations, ...smsOperations, ...smsSendOperations };
+    const exported: Record<string, unknown> = {
+      ...accountOperations,
+      ...keyOperations,
+      ...webhookOperations,
+      ...smsOperations,
+      ...smsSendOperations,
+    };
     const root = path.resolve("app/api/v1");
     const routeFiles = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith("route.ts"));
     let bound = 0;
     for (const file of routeFiles) {
       const names = readFileSync(path.join(root, file), "utf8").match(/routeHandlers\(([^)]*)\)/)?.[1];
       if (!names) continue; // the catch-all 404, and this document itself
-      const routePath = "/" + path.dirname(file).split(path.sep).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
+      const routePath =
+        "/" +
+        path
+          .dirname(file)
+          .split(path.sep)
+          .map((s) => s.replace(/^\[(\w+)\]$/, "{$1}"))
+          .join("/");
       for (const name of names.split(",").map((s) => s.trim())) {
         const op = exported[name] as (typeof OPERATIONS)[number] | undefined;
         expect(op, `${file}: ${name}`).toBeDefined();

@@ -13,7 +13,10 @@ const errorSchema = z
   .loose()
   .meta({ id: "Error", description: "Clients match on error_code only. Some codes add fields (see the API guide)." });
 
-const requestIdHeader = { description: "Identifies the request in our logs", schema: { type: "string" as const, example: "req_Xh2k9Lq0aBcDeFgHiJkL" } };
+const requestIdHeader = {
+  description: "Identifies the request in our logs",
+  schema: { type: "string" as const, example: "req_Xh2k9Lq0aBcDeFgHiJkL" },
+};
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the operations' own zod schemas. */
 export function openApiDocument(serverUrl = "/api/v1") {
@@ -40,7 +43,9 @@ export function openApiDocument(serverUrl = "/api/v1") {
       description: `${op.description ? op.description + "\n\n" : ""}Requires the \`${op.permission}\` permission (or \`*\`).`,
       tags: [op.tag],
       "x-permission": op.permission,
-      ...(op.params || op.query ? { requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query } : {}) } } : {}),
+      ...(op.params || op.query
+        ? { requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query } : {}) } }
+        : {}),
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
       responses,
     } as ZodOpenApiOperationObject;
@@ -54,7 +59,7 @@ export function openApiDocument(serverUrl = "/api/v1") {
       version: "1.0.0",
       description: [
         "Send SMS, track delivery and manage API keys. Authenticate with `X-API-Key`.",
-        "Keys that require signing also send `X-Timestamp` (Unix seconds) and `X-Signature`: the lowercase hex HMAC-SHA256, keyed with the key's signing secret, of `METHOD|path|timestamp|body` (path without the query string, body \"\" for GET). A timestamp more than 300 s from server time is refused, and each signature is accepted once.",
+        'Keys that require signing also send `X-Timestamp` (Unix seconds) and `X-Signature`: the lowercase hex HMAC-SHA256, keyed with the key\'s signing secret, of `METHOD|path|timestamp|body` (path without the query string, body "" for GET). A timestamp more than 300 s from server time is refused, and each signature is accepted once.',
         "",
         "Permissions: " + PERMISSION_TABLE.map((p) => `\`${p.permission}\` (${p.description})`).join(", ") + "; `*` grants all.",
       ].join("\n"),
@@ -65,7 +70,12 @@ export function openApiDocument(serverUrl = "/api/v1") {
       securitySchemes: {
         ApiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "sk_prod_… (live) or sk_test_… (test)" },
         Timestamp: { type: "apiKey", in: "header", name: "X-Timestamp", description: "Unix seconds (HMAC keys)" },
-        Signature: { type: "apiKey", in: "header", name: "X-Signature", description: "hex HMAC-SHA256 of METHOD|path|timestamp|body (HMAC keys)" },
+        Signature: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Signature",
+          description: "hex HMAC-SHA256 of METHOD|path|timestamp|body (HMAC keys)",
+        },
       },
     },
     paths,

@@ -26,7 +26,11 @@ describe("in one process", () => {
     const ws = workspace();
     const decisions = await takeMany(limiter, ws, 8, 5, at(250));
     expect(decisions.filter((d) => d.ok)).toHaveLength(5);
-    expect(decisions.slice(5)).toEqual([{ ok: false, retryAfterSeconds: 1 }, { ok: false, retryAfterSeconds: 1 }, { ok: false, retryAfterSeconds: 1 }]);
+    expect(decisions.slice(5)).toEqual([
+      { ok: false, retryAfterSeconds: 1 },
+      { ok: false, retryAfterSeconds: 1 },
+      { ok: false, retryAfterSeconds: 1 },
+    ]);
     // The next second starts afresh; other workspaces were never affected.
     expect((await limiter.take(ws, 5, at(1000))).ok).toBe(true);
     expect((await takeMany(limiter, workspace(), 5, 5, at(250))).every((d) => d.ok)).toBe(true);

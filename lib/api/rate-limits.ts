@@ -78,7 +78,9 @@ export class WorkspaceRequestLimiter {
     this.timer = null;
     if (!this.redis) return;
     // Windows not read yet are sent too (INCRBY 0 reads the total).
-    const sent = [...this.windows].filter(([, w]) => w.unflushed > 0 || !w.known).map(([workspaceId, window]) => ({ workspaceId, window, count: window.unflushed }));
+    const sent = [...this.windows]
+      .filter(([, w]) => w.unflushed > 0 || !w.known)
+      .map(([workspaceId, window]) => ({ workspaceId, window, count: window.unflushed }));
     if (sent.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const { workspaceId, window, count } of sent) {

@@ -39,7 +39,11 @@ export class DatabaseReplayStore implements ReplayStore {
       })
       .returning({ keyId: signatureReplays.keyId });
     // Purge now and then, rather than on a timer every instance would run.
-    if (++this.inserts % 1000 === 0) void this.db.delete(signatureReplays).where(lt(signatureReplays.expiresAt, new Date())).catch(() => {});
+    if (++this.inserts % 1000 === 0)
+      void this.db
+        .delete(signatureReplays)
+        .where(lt(signatureReplays.expiresAt, new Date()))
+        .catch(() => {});
     return inserted.length > 0;
   }
 }

@@ -90,16 +90,66 @@ describe("api_requests", () => {
     const log = new RequestLog(t.db, { intervalMs: 60_000, maxBatch: 1000, maxQueue: 1000, touchEveryMs: 60_000 });
     const odd = `/api/v1/it's "quoted" \\ back\\slash/ünï/💬/${crypto.randomUUID()}`;
     const ids = Array.from({ length: 3 }, () => `req_${crypto.randomUUID()}`);
-    log.record({ keyId: null, workspaceId: null, mode: null, method: "GET", path: odd, status: 401, errorCode: "UNAUTHORIZED", latencyMs: 0, address: null, requestId: ids[0] });
-    log.record({ keyId: "key_x", workspaceId: t.seed.mainWorkspaceId, mode: "test", method: "POST", path: "/api/v1/sms/send", status: 200, errorCode: null, latencyMs: 12, address: "2001:db8::1", requestId: ids[1] });
-    log.record({ keyId: "key_x", workspaceId: t.seed.mainWorkspaceId, mode: "live", method: "GET", path: "/p", status: 500, errorCode: "INTERNAL_ERROR", latencyMs: 3, address: "10.0.0.1", requestId: ids[2] });
+    log.record({
+      keyId: null,
+      workspaceId: null,
+      mode: null,
+      method: "GET",
+      path: odd,
+      status: 401,
+      errorCode: "UNAUTHORIZED",
+      latencyMs: 0,
+      address: null,
+      requestId: ids[0],
+    });
+    log.record({
+      keyId: "key_x",
+      workspaceId: t.seed.mainWorkspaceId,
+      mode: "test",
+      method: "POST",
+      path: "/api/v1/sms/send",
+      status: 200,
+      errorCode: null,
+      latencyMs: 12,
+      address: "2001:db8::1",
+      requestId: ids[1],
+    });
+    log.record({
+      keyId: "key_x",
+      workspaceId: t.seed.mainWorkspaceId,
+      mode: "live",
+      method: "GET",
+      path: "/p",
+      status: 500,
+      errorCode: "INTERNAL_ERROR",
+      latencyMs: 3,
+      address: "10.0.0.1",
+      requestId: ids[2],
+    });
     const recordedBy = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 50));
     await log.flush();
     const rows = await t.db.select().from(apiRequests).where(inArray(apiRequests.requestId, ids));
     const byId = new Map(rows.map((r) => [r.requestId, r]));
-    expect(byId.get(ids[0])).toMatchObject({ keyId: null, workspaceId: null, mode: null, path: odd, status: 401, errorCode: "UNAUTHORIZED", latencyMs: 0, address: null });
-    expect(byId.get(ids[1])).toMatchObject({ keyId: "key_x", mode: "test", method: "POST", status: 200, errorCode: null, latencyMs: 12, address: "2001:db8::1" });
+    expect(byId.get(ids[0])).toMatchObject({
+      keyId: null,
+      workspaceId: null,
+      mode: null,
+      path: odd,
+      status: 401,
+      errorCode: "UNAUTHORIZED",
+      latencyMs: 0,
+      address: null,
+    });
+    expect(byId.get(ids[1])).toMatchObject({
+      keyId: "key_x",
+      mode: "test",
+      method: "POST",
+      status: 200,
+      errorCode: null,
+      latencyMs: 12,
+      address: "2001:db8::1",
+    });
     expect(byId.get(ids[2])).toMatchObject({ mode: "live", status: 500, errorCode: "INTERNAL_ERROR" });
     for (const r of rows) expect(r.createdAt.getTime()).toBeLessThanOrEqual(recordedBy);
   });
@@ -132,10 +182,14 @@ describe("secrets stay out of storage and logs", () => {
     const tables = rowsOf<{ table_name: string }>(
       await t.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`),
     );
-    expect(tables.map((r) => r.table_name)).toEqual(expect.arrayContaining(["api_keys", "api_requests", "audit_events", "signature_replays"]));
+    expect(tables.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(["api_keys", "api_requests", "audit_events", "signature_replays"]),
+    );
     let text = "";
     for (const { table_name } of tables) {
-      const rows = rowsOf<{ row: unknown }>(await t.db.execute(sql`select row_to_json(t)::text as row from ${sql.identifier(table_name)} t`));
+      const rows = rowsOf<{ row: unknown }>(
+        await t.db.execute(sql`select row_to_json(t)::text as row from ${sql.identifier(table_name)} t`),
+      );
       text += rows.map((r) => String(r.row)).join("\n");
     }
     return text;
@@ -167,10 +221,24 @@ describe("secrets stay out of storage and logs", () => {
     await balance(plain.secret, address);
     await balance(plain.secret, address, { "x-signature": "f".repeat(64) });
     const body = JSON.stringify({ name: "child", permissions: ["sms.send"], hmac: true });
-    const child = await callApi(keysRoute.POST, { method: "POST", path: "/api/v1/keys", key: hmac.secret, body, headers: signedHeaders(hmac.signingSecret!, "POST", "/api/v1/keys", body), address });
+    const child = await callApi(keysRoute.POST, {
+      method: "POST",
+      path: "/api/v1/keys",
+      key: hmac.secret,
+      body,
+      headers: signedHeaders(hmac.signingSecret!, "POST", "/api/v1/keys", body),
+      address,
+    });
     expect(child.status).toBe(201);
     secrets.push(child.body.secret, child.body.signing_secret);
-    const rolled = await callApi(rollRoute.POST, { method: "POST", path: `/api/v1/keys/${plain.key.id}/roll`, params: { id: plain.key.id }, key: plain.secret, body: { expires_in_seconds: 60 }, address });
+    const rolled = await callApi(rollRoute.POST, {
+      method: "POST",
+      path: `/api/v1/keys/${plain.key.id}/roll`,
+      params: { id: plain.key.id },
+      key: plain.secret,
+      body: { expires_in_seconds: 60 },
+      address,
+    });
     expect(rolled.status).toBe(200);
     secrets.push(rolled.body.secret);
     await balance(plain.secret, address); // the old secret, during its grace
@@ -183,7 +251,15 @@ describe("secrets stay out of storage and logs", () => {
     await balance(plain.secret.slice(0, -1) + "x", address);
     // Unexpected errors: in a handler, and while authenticating (an undecryptable signing secret).
     const failing = operation(
-      { method: "GET", path: "/test/failing", tag: "Test", summary: "Fails", permission: "balance.read", response: z.object({}), errors: ["INTERNAL_ERROR"] },
+      {
+        method: "GET",
+        path: "/test/failing",
+        tag: "Test",
+        summary: "Fails",
+        permission: "balance.read",
+        response: z.object({}),
+        errors: ["INTERNAL_ERROR"],
+      },
       async ({ request }) => {
         throw new Error(`handler failed for ${request.headers.get("x-api-key") ? "a keyed request" : "nobody"}`);
       },
@@ -235,7 +311,10 @@ describe("secrets stay out of storage and logs", () => {
     const logs = captureLogs();
     const secret = generateKey("live").secret;
     try {
-      log.info({ secret, signingSecret: secret, signing_secret: secret, headers: { "x-api-key": secret, "x-signature": secret }, key: { secret } }, "oops");
+      log.info(
+        { secret, signingSecret: secret, signing_secret: secret, headers: { "x-api-key": secret, "x-signature": secret }, key: { secret } },
+        "oops",
+      );
     } finally {
       logs.restore();
     }

@@ -29,10 +29,7 @@ export function getApiRuntime(): Promise<ApiRuntime> {
   return globalForRuntime.__apiRuntime;
 }
 
-export async function createApiRuntime(
-  database: Database,
-  options: { redisUrl?: string; cacheTtlMs?: number } = {},
-): Promise<ApiRuntime> {
+export async function createApiRuntime(database: Database, options: { redisUrl?: string; cacheTtlMs?: number } = {}): Promise<ApiRuntime> {
   const cache = new KeyCache(options.cacheTtlMs ?? Number(process.env.KEY_CACHE_TTL_MS ?? 500));
   const unregister = registerKeyCache(cache);
   // Changes made by any instance arrive here; a reconnect may have missed some, so start clean.

@@ -32,7 +32,19 @@ const now = new Date();
 const HEADER = "id,source,message_id,recipient,country,sender_id,status,status_code,segments,cost,currency,sent_at,delivered_at";
 
 // Senders as they might arrive from elsewhere (an import, another system): the export must neither break nor run them.
-const TRICKY_SENDERS = ["Ac,me", 'Say "hi"', "Line\nBreak", "=cmd|' /C calc'!A0", "+x", "-x", "@x", "\tTab", "\rCR", "+14155551234", "Acme"];
+const TRICKY_SENDERS = [
+  "Ac,me",
+  'Say "hi"',
+  "Line\nBreak",
+  "=cmd|' /C calc'!A0",
+  "+x",
+  "-x",
+  "@x",
+  "\tTab",
+  "\rCR",
+  "+14155551234",
+  "Acme",
+];
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -55,7 +67,9 @@ beforeAll(async () => {
       }),
     ),
   );
-  test = await insertMessages(t.db, [messageRow(main, { mode: "test", senderId: "TestOnly", body: "SECRET-TEST", createdAt: noonDaysAgo(0, now) })]);
+  test = await insertMessages(t.db, [
+    messageRow(main, { mode: "test", senderId: "TestOnly", body: "SECRET-TEST", createdAt: noonDaysAgo(0, now) }),
+  ]);
   staging = await insertMessages(t.db, [messageRow(t.seed.stagingWorkspaceId, { senderId: "Staging", createdAt: noonDaysAgo(0, now) })]);
 });
 
@@ -64,7 +78,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const download = (query = "", key = liveKey) => callApi(exportRoute.GET, { path: `/api/v1/sms/messages/unified/export${query}`, key, address: randomAddress() });
+const download = (query = "", key = liveKey) =>
+  callApi(exportRoute.GET, { path: `/api/v1/sms/messages/unified/export${query}`, key, address: randomAddress() });
 const records = (text: string): string[][] => parse(text);
 const byMessageId = (text: string) => {
   const [header, ...rows] = records(text);
@@ -145,7 +160,12 @@ describe("GET /sms/messages/unified/export", () => {
 
   it("applies the filters", async () => {
     const delivered = byMessageId((await download("?status=delivered")).body);
-    expect([...delivered.keys()].sort()).toEqual(live.filter((r) => r.status === "DELIVRD").map((r) => r.messageId).sort());
+    expect([...delivered.keys()].sort()).toEqual(
+      live
+        .filter((r) => r.status === "DELIVRD")
+        .map((r) => r.messageId)
+        .sort(),
+    );
     expect(byMessageId((await download("?country=ZZ")).body).size).toBe(1);
     expect(byMessageId((await download("?source=broadcasts")).body).size).toBe(0);
   });
@@ -170,14 +190,24 @@ describe("exportCsv", () => {
 
   it("pages by (created_at, id) without losing or repeating rows that share a timestamp", async () => {
     const same = new Date("2024-06-01T10:00:00.123Z");
-    const tied = await insertMessages(t.db, Array.from({ length: 7 }, () => messageRow(t.seed.mainWorkspaceId, { createdAt: same })));
+    const tied = await insertMessages(
+      t.db,
+      Array.from({ length: 7 }, () => messageRow(t.seed.mainWorkspaceId, { createdAt: same })),
+    );
     try {
       const filter = exportQuery.parse({ from: "2024-06-01", to: "2024-06-01" });
       const text = await read(exportCsv(t.db, scope(), filter, { batchSize: 2 }));
-      const ids = records(text).slice(1).map((r) => Number(r[0]));
+      const ids = records(text)
+        .slice(1)
+        .map((r) => Number(r[0]));
       expect(ids).toEqual(tied.map((r) => r.id).sort((a, b) => b - a));
     } finally {
-      await t.db.delete(messages).where(inArray(messages.id, tied.map((r) => r.id)));
+      await t.db.delete(messages).where(
+        inArray(
+          messages.id,
+          tied.map((r) => r.id),
+        ),
+      );
     }
   });
 
@@ -187,7 +217,11 @@ describe("exportCsv", () => {
   });
 
   it("errors the stream, rather than ending it as if complete, when the database fails mid-export", async () => {
-    const failing = { select: () => { throw new Error("connection lost"); } } as unknown as typeof t.db;
+    const failing = {
+      select: () => {
+        throw new Error("connection lost");
+      },
+    } as unknown as typeof t.db;
     const reader = exportCsv(failing, scope(), exportQuery.parse({})).getReader();
     expect((await reader.read()).done).toBe(false);
     await expect(reader.read()).rejects.toThrow("connection lost");
@@ -216,12 +250,10 @@ describe("formulaSafe", () => {
 const LARGE = 200_000;
 
 describe(`a large export (${LARGE.toLocaleString("en")} rows)`, () => {
-  it(
-    "streams every row once, in order, matching the database",
-    async () => {
-      const ws = t.seed.mainWorkspaceId;
-      // Pairs of rows share a timestamp with a microsecond part, so keyset paging must keep full precision and break ties on id.
-      await t.db.execute(sql`
+  it("streams every row once, in order, matching the database", async () => {
+    const ws = t.seed.mainWorkspaceId;
+    // Pairs of rows share a timestamp with a microsecond part, so keyset paging must keep full precision and break ties on id.
+    await t.db.execute(sql`
         INSERT INTO messages (message_id, workspace_id, mode, source, recipient, country, sender_id, body, encoding, segments, cost, currency, status, status_code, created_at, delivered_at)
         SELECT 'api_' || ${ws}::int || '_bulk_' || g, ${ws}::int, 'live', 'api', '+4479' || lpad(g::text, 8, '0'), 'GB',
                (ARRAY['Acme', '+14155551234', '=cmd', 'Bank'])[1 + g % 4], 'SECRET bulk ' || g, 'GSM-7', 1 + g % 3,
@@ -231,57 +263,62 @@ describe(`a large export (${LARGE.toLocaleString("en")} rows)`, () => {
         FROM generate_series(1, ${LARGE}::int) AS g,
              LATERAL (SELECT timestamptz '2025-01-04 00:00:00+00' - ((g::bigint / 2) * 1234567) * interval '1 microsecond' AS ts) AS x`);
 
-      // Read the body as a client does, chunk by chunk: one chunk per batch of 5,000 rows.
-      const startedAt = performance.now();
-      const headers = new Headers({ "x-api-key": liveKey, [CLIENT_ADDRESS_HEADER]: randomAddress() });
-      const res = await exportRoute.GET(new NextRequest("http://localhost/api/v1/sms/messages/unified/export?from=2025-01-01&to=2025-01-04", { headers }));
-      expect(res.status).toBe(200);
-      expect(res.headers.get("content-disposition")).toBe('attachment; filename="messages-2025-01-01-2025-01-04.csv"');
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = "";
-      let chunks = 0;
-      let largestChunk = 0;
-      for (let part = await reader.read(); !part.done; part = await reader.read()) {
-        chunks++;
-        largestChunk = Math.max(largestChunk, part.value.byteLength);
-        text += decoder.decode(part.value, { stream: true });
-      }
-      const elapsed = performance.now() - startedAt;
-      expect(chunks).toBe(1 + LARGE / 5000);
-      expect(largestChunk).toBeLessThan(1_000_000);
-      expect(text).not.toMatch(/SECRET/);
-      const [header, ...rows] = records(text);
-      expect(header.join(",")).toBe(HEADER);
-      expect(rows).toHaveLength(LARGE);
+    // Read the body as a client does, chunk by chunk: one chunk per batch of 5,000 rows.
+    const startedAt = performance.now();
+    const headers = new Headers({ "x-api-key": liveKey, [CLIENT_ADDRESS_HEADER]: randomAddress() });
+    const res = await exportRoute.GET(
+      new NextRequest("http://localhost/api/v1/sms/messages/unified/export?from=2025-01-01&to=2025-01-04", { headers }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="messages-2025-01-01-2025-01-04.csv"');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    let chunks = 0;
+    let largestChunk = 0;
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      chunks++;
+      largestChunk = Math.max(largestChunk, part.value.byteLength);
+      text += decoder.decode(part.value, { stream: true });
+    }
+    const elapsed = performance.now() - startedAt;
+    expect(chunks).toBe(1 + LARGE / 5000);
+    expect(largestChunk).toBeLessThan(1_000_000);
+    expect(text).not.toMatch(/SECRET/);
+    const [header, ...rows] = records(text);
+    expect(header.join(",")).toBe(HEADER);
+    expect(rows).toHaveLength(LARGE);
 
-      const inRange = and(eq(messages.workspaceId, ws), eq(messages.mode, "live"), gte(messages.createdAt, new Date("2025-01-01T00:00:00Z")), lt(messages.createdAt, new Date("2025-01-05T00:00:00Z")));
-      const order = await t.db.select({ id: messages.id }).from(messages).where(inRange).orderBy(desc(messages.createdAt), desc(messages.id));
-      expect(rows.map((r) => Number(r[0]))).toEqual(order.map((r) => r.id));
+    const inRange = and(
+      eq(messages.workspaceId, ws),
+      eq(messages.mode, "live"),
+      gte(messages.createdAt, new Date("2025-01-01T00:00:00Z")),
+      lt(messages.createdAt, new Date("2025-01-05T00:00:00Z")),
+    );
+    const order = await t.db.select({ id: messages.id }).from(messages).where(inRange).orderBy(desc(messages.createdAt), desc(messages.id));
+    expect(rows.map((r) => Number(r[0]))).toEqual(order.map((r) => r.id));
 
-      const sampleIds = rows.filter((_, i) => i % Math.floor(LARGE / 50) === 0 || i === rows.length - 1).map((r) => Number(r[0]));
-      const sample = await t.db.select().from(messages).where(inArray(messages.id, sampleIds)).orderBy(asc(messages.id));
-      const csvById = new Map(rows.map((r) => [Number(r[0]), r]));
-      for (const m of sample) {
-        expect(csvById.get(m.id)).toEqual([
-          String(m.id),
-          "api",
-          m.messageId,
-          m.recipient,
-          "GB",
-          m.senderId === "=cmd" ? "'=cmd" : m.senderId,
-          m.status,
-          "000",
-          String(m.segments),
-          String(Number(m.cost)),
-          "EUR",
-          m.createdAt.toISOString(),
-          m.deliveredAt?.toISOString() ?? "",
-        ]);
-      }
-      expect(sample.length).toBeGreaterThanOrEqual(50);
-      console.info(`export of ${LARGE} rows (${t.driver}): ${Math.round(elapsed)} ms`);
-    },
-    180_000,
-  );
+    const sampleIds = rows.filter((_, i) => i % Math.floor(LARGE / 50) === 0 || i === rows.length - 1).map((r) => Number(r[0]));
+    const sample = await t.db.select().from(messages).where(inArray(messages.id, sampleIds)).orderBy(asc(messages.id));
+    const csvById = new Map(rows.map((r) => [Number(r[0]), r]));
+    for (const m of sample) {
+      expect(csvById.get(m.id)).toEqual([
+        String(m.id),
+        "api",
+        m.messageId,
+        m.recipient,
+        "GB",
+        m.senderId === "=cmd" ? "'=cmd" : m.senderId,
+        m.status,
+        "000",
+        String(m.segments),
+        String(Number(m.cost)),
+        "EUR",
+        m.createdAt.toISOString(),
+        m.deliveredAt?.toISOString() ?? "",
+      ]);
+    }
+    expect(sample.length).toBeGreaterThanOrEqual(50);
+    console.info(`export of ${LARGE} rows (${t.driver}): ${Math.round(elapsed)} ms`);
+  }, 180_000);
 });

@@ -41,15 +41,52 @@ beforeAll(async () => {
   sendOnlyKey = (await makeKey(t, { permissions: ["sms.send"] })).secret;
 
   const rows: MessageInsert[] = [
-    messageRow(main, { status: "DELIVRD", recipient: "+447911123456", country: "GB", senderId: "Acme", createdAt: at(0), deliveredAt: new Date(at(0).getTime() + 4000) }),
-    messageRow(main, { status: "UNDELIV", recipient: "+447911000111", country: "GB", senderId: "Acme", statusCode: "001", createdAt: at(1) }),
-    messageRow(main, { status: "REJECTD", recipient: "+14155551234", country: "US", senderId: "Bank", statusCode: "002", createdAt: at(2) }),
-    messageRow(main, { status: "failed", recipient: "+33612345678", country: "FR", senderId: "Acme", cost: "0", statusCode: "blocked_country", createdAt: at(3) }),
+    messageRow(main, {
+      status: "DELIVRD",
+      recipient: "+447911123456",
+      country: "GB",
+      senderId: "Acme",
+      createdAt: at(0),
+      deliveredAt: new Date(at(0).getTime() + 4000),
+    }),
+    messageRow(main, {
+      status: "UNDELIV",
+      recipient: "+447911000111",
+      country: "GB",
+      senderId: "Acme",
+      statusCode: "001",
+      createdAt: at(1),
+    }),
+    messageRow(main, {
+      status: "REJECTD",
+      recipient: "+14155551234",
+      country: "US",
+      senderId: "Bank",
+      statusCode: "002",
+      createdAt: at(2),
+    }),
+    messageRow(main, {
+      status: "failed",
+      recipient: "+33612345678",
+      country: "FR",
+      senderId: "Acme",
+      cost: "0",
+      statusCode: "blocked_country",
+      createdAt: at(3),
+    }),
     messageRow(main, { status: "EXPIRED", recipient: "+4915112345678", country: "DE", senderId: "+14155550000", createdAt: at(4) }),
     messageRow(main, { status: "pending", recipient: "+14155550100", country: "US", senderId: "Bank", statusCode: null, createdAt: at(0) }),
     messageRow(main, { status: "sent", recipient: "+14155550101", country: "US", senderId: "Bank", statusCode: null, createdAt: at(5) }),
     messageRow(main, { status: "UNKNOWN", recipient: "+80012345678", country: null, senderId: "Acme", createdAt: at(6) }),
-    messageRow(main, { status: "DELIVRD", recipient: "+447700900123", country: "GB", senderId: "Acme", segments: 3, cost: "0.10500", createdAt: at(20) }),
+    messageRow(main, {
+      status: "DELIVRD",
+      recipient: "+447700900123",
+      country: "GB",
+      senderId: "Acme",
+      segments: 3,
+      cost: "0.10500",
+      createdAt: at(20),
+    }),
     messageRow(main, { status: "DELIVRD", recipient: "+447700900124", country: "GB", senderId: "Acme", createdAt: at(45) }),
   ];
   live = await insertMessages(t.db, rows);
@@ -57,7 +94,9 @@ beforeAll(async () => {
     messageRow(main, { mode: "test", status: "DELIVRD", recipient: "+15005550009", country: "US", senderId: "Sandbox", createdAt: at(0) }),
     messageRow(main, { mode: "test", status: "sent", recipient: "+15005550004", country: "US", senderId: "Sandbox", createdAt: at(1) }),
   ]);
-  staging = await insertMessages(t.db, [messageRow(t.seed.stagingWorkspaceId, { status: "DELIVRD", senderId: "Staging", createdAt: at(0) })]);
+  staging = await insertMessages(t.db, [
+    messageRow(t.seed.stagingWorkspaceId, { status: "DELIVRD", senderId: "Staging", createdAt: at(0) }),
+  ]);
 });
 
 afterAll(async () => {
@@ -65,7 +104,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const get = (handler: Handler, path: string, key = liveKey, params?: Record<string, string>) => callApi(handler, { path, key, params, address: randomAddress() });
+const get = (handler: Handler, path: string, key = liveKey, params?: Record<string, string>) =>
+  callApi(handler, { path, key, params, address: randomAddress() });
 const list = (query = "", key = liveKey) => get(messagesRoute.GET, `/api/v1/sms/messages${query}`, key);
 const unified = (query = "", key = liveKey) => get(unifiedRoute.GET, `/api/v1/sms/messages/unified${query}`, key);
 const status = (id: string, key = liveKey) => get(statusRoute.GET, `/api/v1/sms/status/${encodeURIComponent(id)}`, key, { message_id: id });
@@ -134,7 +174,19 @@ describe("GET /sms/messages", () => {
     expect(res.body).toMatchObject({ total: want.length, page: 1, limit: 25, total_pages: 1 });
     expect(ids(res.body)).toEqual(want.map((r) => r.id));
     const first = res.body.messages[0];
-    expect(Object.keys(first).sort()).toEqual(["client_message_id", "cost", "created_at", "delivered_at", "id", "message", "recipient", "segments", "sender_id", "status", "status_code"]);
+    expect(Object.keys(first).sort()).toEqual([
+      "client_message_id",
+      "cost",
+      "created_at",
+      "delivered_at",
+      "id",
+      "message",
+      "recipient",
+      "segments",
+      "sender_id",
+      "status",
+      "status_code",
+    ]);
     const row = want[0];
     expect(first).toEqual({
       id: row.id,
@@ -179,7 +231,8 @@ describe("GET /sms/messages", () => {
     expect(ids(res.body)).toEqual(expected(live, last7(), (r) => r.recipient.includes("+44791")).map((r) => r.id));
     expect(res.body.total).toBe(2);
     expect((await list("?phone=555010")).body.total).toBe(2);
-    for (const wildcard of ["%", "_", "4_7", "%44"]) expect((await list(`?phone=${encodeURIComponent(wildcard)}`)).body.total, wildcard).toBe(0);
+    for (const wildcard of ["%", "_", "4_7", "%44"])
+      expect((await list(`?phone=${encodeURIComponent(wildcard)}`)).body.total, wildcard).toBe(0);
   });
 
   it("filters by country in any case, ZZ being messages without a country", async () => {
@@ -221,9 +274,16 @@ describe("GET /sms/messages", () => {
       // Only `to`: the 7 days ending then.
       expect(ids((await list("?to=2025-03-10")).body)).toEqual([edge[1].id, edge[0].id]);
       // Only `from`: up to today.
-      expect((await list("?from=2025-03-11&limit=100")).body.total).toBe(2 + expected(live, { from: "2025-03-11", to: presetRange("today", now).to }).length);
+      expect((await list("?from=2025-03-11&limit=100")).body.total).toBe(
+        2 + expected(live, { from: "2025-03-11", to: presetRange("today", now).to }).length,
+      );
     } finally {
-      await t.db.delete(messages).where(inArray(messages.id, edge.map((r) => r.id)));
+      await t.db.delete(messages).where(
+        inArray(
+          messages.id,
+          edge.map((r) => r.id),
+        ),
+      );
     }
   });
 
@@ -294,7 +354,11 @@ describe("GET /sms/messages/unified", () => {
     expect(res.body).toMatchObject({ total: 1, page: 1, limit: 1, total_pages: 1 });
     expect(ids(res.body)).toEqual([live[2].messageId]);
     const two = await unified("?limit=2&page=2");
-    expect(ids(two.body)).toEqual(expected(live, last7()).slice(2, 4).map((r) => r.messageId));
+    expect(ids(two.body)).toEqual(
+      expected(live, last7())
+        .slice(2, 4)
+        .map((r) => r.messageId),
+    );
   });
 
   it("answers an empty page for source=broadcasts while there are none, and the API messages for api and all", async () => {

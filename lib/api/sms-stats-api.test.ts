@@ -28,7 +28,12 @@ let test: Row[];
 
 const now = new Date();
 const STATUSES: MessageStatus[] = ["pending", "sent", "DELIVRD", "UNDELIV", "REJECTD", "EXPIRED", "UNKNOWN", "failed"];
-const COUNTRIES = [["GB", "+447911"], ["US", "+1415555"], ["FR", "+336123"], [null, "+800123"]] as const;
+const COUNTRIES = [
+  ["GB", "+447911"],
+  ["US", "+1415555"],
+  ["FR", "+336123"],
+  [null, "+800123"],
+] as const;
 // Day 3 before today stays empty, to see an empty day in the daily series.
 const DAYS_USED = [0, 1, 2, 4, 5, 6];
 
@@ -157,7 +162,9 @@ describe("GET /sms/stats", () => {
     expect((await stats("?country=fr")).body.stats).toEqual(countInJs(base.filter((r) => r.country === "FR")));
     expect((await stats("?country=ZZ")).body.stats).toEqual(countInJs(base.filter((r) => r.country === null)));
     expect((await stats("?sender=Acme")).body.stats).toEqual(countInJs(base.filter((r) => r.senderId === "Acme")));
-    expect((await stats(`?phone=${encodeURIComponent("+1415")}`)).body.stats).toEqual(countInJs(base.filter((r) => r.recipient.includes("+1415"))));
+    expect((await stats(`?phone=${encodeURIComponent("+1415")}`)).body.stats).toEqual(
+      countInJs(base.filter((r) => r.recipient.includes("+1415"))),
+    );
   });
 
   it("answers zeros (not NaN) for an empty period, and for broadcasts", async () => {
@@ -178,7 +185,15 @@ describe("GET /sms/stats", () => {
     expect((await stats("", stagingKey)).body.stats.total_sent).toBe(9);
   });
 
-  it.each(["period=year", "from=2026-02-31", "to=tomorrow", "from=2026-02-02&to=2026-02-01", "source=campaign", "status=ok", "country=United"])("answers INVALID_PARAMETER for %s", async (query) => {
+  it.each([
+    "period=year",
+    "from=2026-02-31",
+    "to=tomorrow",
+    "from=2026-02-02&to=2026-02-01",
+    "source=campaign",
+    "status=ok",
+    "country=United",
+  ])("answers INVALID_PARAMETER for %s", async (query) => {
     expectApiError(await stats(`?${query}`), 400, "INVALID_PARAMETER");
   });
 });
@@ -200,7 +215,10 @@ describe("GET /sms/stats/daily", () => {
 
     const totals = (await stats()).body.stats;
     for (const key of ["total_sent", "sent", "delivered", "undelivered", "pending", "expired", "not_billed", "failed"]) {
-      expect(res.body.days.reduce((sum: number, d: Record<string, number>) => sum + d[key], 0), key).toBe(totals[key]);
+      expect(
+        res.body.days.reduce((sum: number, d: Record<string, number>) => sum + d[key], 0),
+        key,
+      ).toBe(totals[key]);
     }
     const cost = res.body.days.reduce((sum: number, d: { total_cost: number }) => sum + Math.round(d.total_cost * 100_000), 0);
     expect(cost / 100_000).toBe(totals.total_cost);
@@ -217,7 +235,9 @@ describe("GET /sms/stats/daily", () => {
 
   it("never counts test traffic for a live key, nor the reverse", async () => {
     const res = await daily("", testKey);
-    expect(res.body.days.reduce((sum: number, d: { total_sent: number }) => sum + d.total_sent, 0)).toBe(test.filter(inRange(presetRange("7d", now))).length);
+    expect(res.body.days.reduce((sum: number, d: { total_sent: number }) => sum + d.total_sent, 0)).toBe(
+      test.filter(inRange(presetRange("7d", now))).length,
+    );
   });
 });
 
@@ -245,13 +265,23 @@ describe("GET /sms/stats/by-country", () => {
   });
 
   it("sorts by total_sent when the countries are uneven", async () => {
-    const extra = await insertMessages(t.db, Array.from({ length: 60 }, () => messageRow(t.seed.mainWorkspaceId, { country: "DE", recipient: "+4915112345678", createdAt: noonDaysAgo(1, now) })));
+    const extra = await insertMessages(
+      t.db,
+      Array.from({ length: 60 }, () =>
+        messageRow(t.seed.mainWorkspaceId, { country: "DE", recipient: "+4915112345678", createdAt: noonDaysAgo(1, now) }),
+      ),
+    );
     try {
       const countries = (await byCountry()).body.countries as Array<{ country: string; total_sent: number }>;
       expect(countries[0]).toMatchObject({ country: "DE", total_sent: 60 });
       expect(countries.map((c) => c.total_sent)).toEqual(countries.map((c) => c.total_sent).sort((a, b) => b - a));
     } finally {
-      await t.db.delete(messages).where(inArray(messages.id, extra.map((r) => r.id)));
+      await t.db.delete(messages).where(
+        inArray(
+          messages.id,
+          extra.map((r) => r.id),
+        ),
+      );
     }
   });
 

@@ -43,8 +43,10 @@ afterAll(async () => {
 
 const api = {
   get: (key = admin) => callApi(webhooksRoute.GET, { path: "/api/v1/user/webhooks", key, address: randomAddress() }),
-  put: (body: object | string, key = admin) => callApi(webhooksRoute.PUT, { method: "PUT", path: "/api/v1/user/webhooks", key, body, address: randomAddress() }),
-  test: (body?: object | string, key = admin) => callApi(testRoute.POST, { method: "POST", path: "/api/v1/user/webhooks/test", key, body, address: randomAddress() }),
+  put: (body: object | string, key = admin) =>
+    callApi(webhooksRoute.PUT, { method: "PUT", path: "/api/v1/user/webhooks", key, body, address: randomAddress() }),
+  test: (body?: object | string, key = admin) =>
+    callApi(testRoute.POST, { method: "POST", path: "/api/v1/user/webhooks/test", key, body, address: randomAddress() }),
   logs: (query = "", key = admin) => callApi(logsRoute.GET, { path: `/api/v1/user/webhooks/logs${query}`, key, address: randomAddress() }),
 };
 
@@ -53,9 +55,16 @@ async function keyWith(permissions: Permission[]) {
 }
 
 const SETTINGS_FIELDS = [
-  "delivery_url", "click_url", "impression_url", "conversion_url",
-  "delivery_fields", "click_fields", "impression_fields", "conversion_fields",
-  "unique_clicks_only", "signing_secret_set",
+  "delivery_url",
+  "click_url",
+  "impression_url",
+  "conversion_url",
+  "delivery_fields",
+  "click_fields",
+  "impression_fields",
+  "conversion_fields",
+  "unique_clicks_only",
+  "signing_secret_set",
 ].sort();
 
 const settingsRow = async (workspaceId = t.seed.mainWorkspaceId) =>
@@ -142,7 +151,10 @@ describe("PUT /user/webhooks", () => {
     expect((await settingsRow()).signingSecretEncrypted).toBeNull();
 
     // The audit log says that the secret changed, never what it is.
-    const audit = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "webhooks.update"), eq(auditEvents.workspaceId, t.seed.mainWorkspaceId)));
+    const audit = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "webhooks.update"), eq(auditEvents.workspaceId, t.seed.mainWorkspaceId)));
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain(secret);
   });
@@ -232,7 +244,12 @@ describe("URLs into our own network (WEBHOOKS_ALLOW_PRIVATE unset)", () => {
 
     const res = await api.test({ event: "conversion" });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ event: "conversion", success: false, response_status: null, error: expect.stringMatching(/localhost resolves to (127\.0\.0\.1|::1)/) });
+    expect(res.body).toMatchObject({
+      event: "conversion",
+      success: false,
+      response_status: null,
+      error: expect.stringMatching(/localhost resolves to (127\.0\.0\.1|::1)/),
+    });
     expect(r.requests).toHaveLength(0);
     const logs = await api.logs("?event=conversion&limit=1");
     expect(logs.body.logs[0]).toMatchObject({ success: false, error: res.body.error });
@@ -268,7 +285,14 @@ describe("POST /user/webhooks/test", () => {
     expect(payload.message_id).toMatch(/^test_/);
 
     const logs = await api.logs("?event=delivery&limit=1");
-    expect(logs.body.logs[0]).toMatchObject({ event: "delivery", url: r.url, message_id: payload.message_id, attempt: 1, success: true, response_status: 202 });
+    expect(logs.body.logs[0]).toMatchObject({
+      event: "delivery",
+      url: r.url,
+      message_id: payload.message_id,
+      attempt: 1,
+      success: true,
+      response_status: 202,
+    });
   });
 
   it("reports a failing receiver as success: false (still 200)", async () => {
@@ -324,7 +348,14 @@ describe("GET /user/webhooks/logs", () => {
     expect(Object.keys(res.body.logs[0]).sort()).toEqual(
       ["id", "event", "url", "message_id", "attempt", "success", "response_status", "duration_ms", "error", "created_at"].sort(),
     );
-    expect(res.body.logs[0]).toMatchObject({ message_id: "msg_29", event: "delivery", success: false, response_status: 500, error: "HTTP 500", created_at: "2026-02-01T00:00:29.000Z" });
+    expect(res.body.logs[0]).toMatchObject({
+      message_id: "msg_29",
+      event: "delivery",
+      success: false,
+      response_status: 500,
+      error: "HTTP 500",
+      created_at: "2026-02-01T00:00:29.000Z",
+    });
     const page2 = await api.logs("?page=2", staging);
     expect(page2.body.logs.map((l: { message_id: string }) => l.message_id)).toEqual(["msg_4", "msg_3", "msg_2", "msg_1", "msg_0"]);
   });
@@ -348,9 +379,12 @@ describe("GET /user/webhooks/logs", () => {
     expect(main.body.total).toBe(rows.length);
   });
 
-  it.each(["?limit=0", "?limit=101", "?limit=abc", "?page=0", "?page=1.5", "?success=yes", "?event=bounce"])("answers INVALID_PARAMETER for %s", async (query) => {
-    expectApiError(await api.logs(query, staging), 400, "INVALID_PARAMETER");
-  });
+  it.each(["?limit=0", "?limit=101", "?limit=abc", "?page=0", "?page=1.5", "?success=yes", "?event=bounce"])(
+    "answers INVALID_PARAMETER for %s",
+    async (query) => {
+      expectApiError(await api.logs(query, staging), 400, "INVALID_PARAMETER");
+    },
+  );
 
   it("needs webhooks.read", async () => {
     expectApiError(await api.logs("", await keyWith(["sms.read"])), 403, "FORBIDDEN");

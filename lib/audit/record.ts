@@ -37,4 +37,4 @@ export function diff<T extends Record<string, unknown>>(before: T, after: Partia
   return changes;
 }
 
-const normalize = (v: unknown) => (v instanceof Date ? v.toISOString() : v ?? null);
+const normalize = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));

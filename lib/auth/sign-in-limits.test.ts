@@ -21,7 +21,11 @@ async function fail(times: number, email: (i: number) => string, address: (i: nu
 describe("sign-in limits", () => {
   it("blocks an email after 5 failures, from any address, without blocking other emails or addresses", async () => {
     expect(SIGN_IN_LIMITS.perEmail.points).toBe(5);
-    await fail(4, () => "target@acme.test", () => "198.51.100.1");
+    await fail(
+      4,
+      () => "target@acme.test",
+      () => "198.51.100.1",
+    );
     expect(await limiter.blockedFor("target@acme.test", "198.51.100.1")).toBe(0);
 
     await limiter.recordFailure("target@acme.test", "198.51.100.1");
@@ -38,7 +42,11 @@ describe("sign-in limits", () => {
     expect(SIGN_IN_LIMITS.perAddress.points).toBe(20);
     const address = "203.0.113.7";
     // 20 distinct emails, one failure each: no email reaches its own limit.
-    await fail(19, (i) => `spray-${i}@acme.test`, () => address);
+    await fail(
+      19,
+      (i) => `spray-${i}@acme.test`,
+      () => address,
+    );
     expect(await limiter.blockedFor("fresh@acme.test", address)).toBe(0);
 
     await limiter.recordFailure("spray-19@acme.test", address);
@@ -52,18 +60,30 @@ describe("sign-in limits", () => {
   it("clears an email's failures on a successful sign-in", async () => {
     const email = "forgetful@acme.test";
     // One failure per address, so only the email's counter can block.
-    await fail(5, () => email, (i) => `192.0.2.${i + 1}`);
+    await fail(
+      5,
+      () => email,
+      (i) => `192.0.2.${i + 1}`,
+    );
     expect(await limiter.blockedFor(email, "192.0.2.100")).toBeGreaterThan(0);
 
     await limiter.recordSuccess(email);
     expect(await limiter.blockedFor(email, "192.0.2.100")).toBe(0);
     // Counting starts again from zero: 4 more failures do not block.
-    await fail(4, () => email, () => "192.0.2.101");
+    await fail(
+      4,
+      () => email,
+      () => "192.0.2.101",
+    );
     expect(await limiter.blockedFor(email, "192.0.2.101")).toBe(0);
   });
 
   it("counts failures without an address per email only", async () => {
-    await fail(5, () => "no-address@acme.test", () => null);
+    await fail(
+      5,
+      () => "no-address@acme.test",
+      () => null,
+    );
     expect(await limiter.blockedFor("no-address@acme.test", null)).toBeGreaterThan(0);
     expect(await limiter.blockedFor("other@acme.test", null)).toBe(0);
   });

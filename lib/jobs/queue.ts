@@ -54,7 +54,13 @@ export function transactionDb(tx: DbOrTx): PgBoss.Db {
 export async function startQueue(database: Database, options: { schedule?: boolean } = {}): Promise<Queue> {
   const boss = new PgBoss({
     // pg-boss leaves absent values undefined (e.g. schedule() without data); postgres.js refuses undefined, so NULL, as in transactionDb.
-    db: { executeSql: (text, values) => database.query(text, values?.map((value) => value ?? null)) },
+    db: {
+      executeSql: (text, values) =>
+        database.query(
+          text,
+          values?.map((value) => value ?? null),
+        ),
+    },
     schema: "pgboss",
     // Workers poll every half second (pg-boss's minimum).
     schedule: options.schedule ?? true,

@@ -75,15 +75,27 @@ export async function startWorkers(deps: LifecycleDeps & { db: Db; queue: Queue 
   await queue.boss.work(
     QUEUES.webhookDeliver,
     { ...POLL, batchSize: 20 },
-    each(queue, QUEUES.webhookDeliver, (data: Parameters<typeof handleDeliveryJob>[2]) => handleDeliveryJob(deps.db, queue, data), { concurrent: true }),
+    each(queue, QUEUES.webhookDeliver, (data: Parameters<typeof handleDeliveryJob>[2]) => handleDeliveryJob(deps.db, queue, data), {
+      concurrent: true,
+    }),
   );
   await queue.boss.work(
     QUEUES.smsFinalizeStuck,
     POLL,
-    each(queue, QUEUES.smsFinalizeStuck, async () => log.info({ finalized: await finalizeStuckMessages(deps) }, "stuck messages finalized")),
+    each(queue, QUEUES.smsFinalizeStuck, async () =>
+      log.info({ finalized: await finalizeStuckMessages(deps) }, "stuck messages finalized"),
+    ),
   );
-  await queue.boss.work(QUEUES.smsSandboxRetention, POLL, each(queue, QUEUES.smsSandboxRetention, () => pruneSandboxMessages(deps.db)));
-  await queue.boss.work(QUEUES.housekeeping, POLL, each(queue, QUEUES.housekeeping, () => housekeeping(deps.db)));
+  await queue.boss.work(
+    QUEUES.smsSandboxRetention,
+    POLL,
+    each(queue, QUEUES.smsSandboxRetention, () => pruneSandboxMessages(deps.db)),
+  );
+  await queue.boss.work(
+    QUEUES.housekeeping,
+    POLL,
+    each(queue, QUEUES.housekeeping, () => housekeeping(deps.db)),
+  );
   await queue.boss.schedule(QUEUES.smsFinalizeStuck, "7 * * * *");
   await queue.boss.schedule(QUEUES.smsSandboxRetention, "*/10 * * * *");
   await queue.boss.schedule(QUEUES.housekeeping, "37 * * * *");

@@ -91,14 +91,10 @@ async function rowOf(id: string): Promise<ApiKeyRow> {
   return row;
 }
 
-const auditOf = (id: string) =>
-  db.select().from(auditEvents).where(eq(auditEvents.targetId, id)).orderBy(asc(auditEvents.id));
+const auditOf = (id: string) => db.select().from(auditEvents).where(eq(auditEvents.targetId, id)).orderBy(asc(auditEvents.id));
 
 async function counts() {
-  const [[keys], [audit]] = await Promise.all([
-    db.select({ n: count() }).from(apiKeys),
-    db.select({ n: count() }).from(auditEvents),
-  ]);
+  const [[keys], [audit]] = await Promise.all([db.select({ n: count() }).from(apiKeys), db.select({ n: count() }).from(auditEvents)]);
   return { keys: keys.n, audit: audit.n };
 }
 
@@ -198,12 +194,27 @@ describe("creating a key", () => {
     { label: "a blank name", values: { name: "   " }, field: "name", message: /required/ },
     { label: "a 201-character name", values: { name: "x".repeat(201) }, field: "name", message: /at most/ },
     { label: "a name one past the limit", values: { name: "x".repeat(KEY_NAME_MAX + 1) }, field: "name", message: /at most/ },
-    { label: "CIDR 10.0.0.0/33", values: { allowedCidrs: [{ value: "10.0.0.0/33" }] }, field: "allowedCidrs.0.value", message: /prefix length/ },
+    {
+      label: "CIDR 10.0.0.0/33",
+      values: { allowedCidrs: [{ value: "10.0.0.0/33" }] },
+      field: "allowedCidrs.0.value",
+      message: /prefix length/,
+    },
     { label: "CIDR ::1/129", values: { allowedCidrs: [{ value: "::1/129" }] }, field: "allowedCidrs.0.value", message: /prefix length/ },
-    { label: "CIDR abc", values: { allowedCidrs: [{ value: "10.0.0.0/8" }, { value: "abc" }] }, field: "allowedCidrs.1.value", message: /not an IPv4/ },
+    {
+      label: "CIDR abc",
+      values: { allowedCidrs: [{ value: "10.0.0.0/8" }, { value: "abc" }] },
+      field: "allowedCidrs.1.value",
+      message: /not an IPv4/,
+    },
     { label: "postback ftp://x", values: { postbackUrl: "ftp://x" }, field: "postbackUrl", message: /http or https/ },
     { label: "a custom expiry in the past", values: { expiry: "custom", expiresOn: "2020-01-01" }, field: "expiresOn", message: /future/ },
-    { label: "a custom expiry that is not a date", values: { expiry: "custom", expiresOn: "2030-02-30" }, field: "expiresOn", message: /date/ },
+    {
+      label: "a custom expiry that is not a date",
+      values: { expiry: "custom", expiresOn: "2030-02-30" },
+      field: "expiresOn",
+      message: /date/,
+    },
     {
       label: "unknown permission sms.delete",
       values: { permissions: ["sms.send", "sms.delete" as NamedPermission] },
@@ -224,14 +235,18 @@ describe("creating a key", () => {
 describe("role ceilings on create", () => {
   it("refuses a developer a permission beyond their role (payments.read) on the permissions field", async () => {
     const before = await counts();
-    const result = refusal(await keyActions.create({ db, context: await ctxAs("developer") }, createValues({ permissions: ["payments.read"] })));
+    const result = refusal(
+      await keyActions.create({ db, context: await ctxAs("developer") }, createValues({ permissions: ["payments.read"] })),
+    );
     expect(result.fieldErrors?.permissions).toMatch(/payments\.read/);
     expect(await counts()).toEqual(before);
   });
 
   it("refuses a developer a full-access key", async () => {
     const before = await counts();
-    const result = refusal(await keyActions.create({ db, context: await ctxAs("developer") }, createValues({ access: "full", permissions: [] })));
+    const result = refusal(
+      await keyActions.create({ db, context: await ctxAs("developer") }, createValues({ access: "full", permissions: [] })),
+    );
     expect(result.fieldErrors?.permissions).toMatch(/full access/);
     expect(await counts()).toEqual(before);
   });
@@ -263,7 +278,11 @@ describe("role ceilings on create", () => {
 describe("editing a key", () => {
   it("records a rename as key.update with before/after of the name only", async () => {
     const context = await ctxAs("owner");
-    const created = await create(context, { name: "Old name", allowedCidrs: [{ value: "10.0.0.0/8" }], postbackUrl: "https://example.com/hook" });
+    const created = await create(context, {
+      name: "Old name",
+      allowedCidrs: [{ value: "10.0.0.0/8" }],
+      postbackUrl: "https://example.com/hook",
+    });
     const updated = okData(await keyActions.update({ db, context }, editValues(created.key, { name: "New name" })));
     expect(updated.name).toBe("New name");
     expect((await rowOf(created.key.id)).name).toBe("New name");

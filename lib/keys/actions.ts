@@ -10,9 +10,7 @@ import { createKey, revokeKey, rollKey, setKeyEnabled, updateKey } from "./servi
  * binds them to the request's session.
  */
 export const keyActions = {
-  create: defineAction({ right: "keys.page", schema: createKeyFormSchema }, ({ db, context }, input) =>
-    createKey(db, context, input),
-  ),
+  create: defineAction({ right: "keys.page", schema: createKeyFormSchema }, ({ db, context }, input) => createKey(db, context, input)),
   update: defineAction({ right: "keys.page", schema: editKeyFormSchema }, ({ db, context }, { id, patch }) =>
     updateKey(db, context, id, patch),
   ),

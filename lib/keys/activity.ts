@@ -18,13 +18,30 @@ export type KeyActivity = {
   totals: { requests: number; success: number; clientError: number; serverError: number };
   errorCodes: { code: string; count: number }[];
   /** Null for an off-the-record key: its requests are not logged. */
-  recent: { requestId: string; method: string; path: string; status: number; errorCode: string | null; latencyMs: number; address: string | null; at: string }[] | null;
+  recent:
+    | {
+        requestId: string;
+        method: string;
+        path: string;
+        status: number;
+        errorCode: string | null;
+        latencyMs: number;
+        address: string | null;
+        at: string;
+      }[]
+    | null;
 };
 
 const HOUR = 3_600_000;
 
 /** A key's traffic over a period, from the hourly counters (chart, error codes) and the request log (recent requests). */
-export async function keyActivity(db: Db, ctx: ActorContext, keyId: string, period: ActivityPeriod, now = Date.now()): Promise<KeyActivity> {
+export async function keyActivity(
+  db: Db,
+  ctx: ActorContext,
+  keyId: string,
+  period: ActivityPeriod,
+  now = Date.now(),
+): Promise<KeyActivity> {
   const key = await getKey(db, ctx, keyId);
   const spec = ACTIVITY_PERIODS[period];
   const bucketMs = spec.bucketHours * HOUR;

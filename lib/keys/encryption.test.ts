@@ -22,7 +22,7 @@ function tamper(stored: string, index: 1 | 2 | 3, change: (b: Buffer) => Buffer)
 }
 const flipBit = (bit: number) => (b: Buffer) => {
   const copy = Buffer.from(b);
-  copy[Math.floor(bit / 8) % copy.length] ^= 1 << bit % 8;
+  copy[Math.floor(bit / 8) % copy.length] ^= 1 << (bit % 8);
   return copy;
 };
 
@@ -90,7 +90,15 @@ describe("encryptSecret / decryptSecret", () => {
   });
 
   it("refuses malformed stored values with a clear error", () => {
-    for (const bad of ["", "v1", "v1...", "v2.a.b.c", encryptSecret("x").replace(/^v1/, "v2"), `${encryptSecret("x")}.extra`, "v1.!!!.a.b"]) {
+    for (const bad of [
+      "",
+      "v1",
+      "v1...",
+      "v2.a.b.c",
+      encryptSecret("x").replace(/^v1/, "v2"),
+      `${encryptSecret("x")}.extra`,
+      "v1.!!!.a.b",
+    ]) {
       expect(() => decryptSecret(bad)).toThrow(/malformed/);
     }
   });

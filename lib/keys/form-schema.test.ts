@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ALL_PERMISSIONS, NAMED_PERMISSIONS, WILDCARD, type Permission } from "@/lib/permissions/catalog";
-import {
-  createKeyFormSchema,
-  editKeyFormSchema,
-  rollKeyFormSchema,
-  type CreateKeyFormValues,
-  type EditKeyFormValues,
-} from "./form-schema";
+import { createKeyFormSchema, editKeyFormSchema, rollKeyFormSchema, type CreateKeyFormValues, type EditKeyFormValues } from "./form-schema";
 import { createKeyInputSchema, normalizePermissions, updateKeyInputSchema } from "./schemas";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -84,9 +78,7 @@ describe("createKeyFormSchema", () => {
   it("gives full access as * whatever permissions are checked", () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.constantFrom(...NAMED_PERMISSIONS)), (checked) => {
-        expect(createKeyFormSchema.parse(createForm({ access: "full", permissions: checked })).permissions).toEqual([
-          WILDCARD,
-        ]);
+        expect(createKeyFormSchema.parse(createForm({ access: "full", permissions: checked })).permissions).toEqual([WILDCARD]);
       }),
     );
   });
@@ -96,7 +88,7 @@ describe("createKeyFormSchema", () => {
     expect(out.permissions).toEqual(["sms.send", "keys.read"]);
   });
 
-  it('turns an empty postback URL into null', () => {
+  it("turns an empty postback URL into null", () => {
     expect(createKeyFormSchema.parse(createForm({ postbackUrl: "" })).postbackUrl).toBeNull();
     expect(createKeyFormSchema.parse(createForm({ postbackUrl: "   " })).postbackUrl).toBeNull();
   });
@@ -159,23 +151,17 @@ describe("createKeyFormSchema", () => {
   });
 
   it("reports an unknown permission on the list, not on an element index", () => {
-    const errors = messagesByPath(
-      createKeyFormSchema.safeParse(createForm({ permissions: ["sms.send", "sms.delete", "*"] })),
-    );
+    const errors = messagesByPath(createKeyFormSchema.safeParse(createForm({ permissions: ["sms.send", "sms.delete", "*"] })));
     expect(errors).toEqual({ permissions: ["Unknown permission: sms.delete, *"] });
   });
 
   it("never lets a restricted form smuggle * through the permission list", () => {
-    expect(createKeyFormSchema.safeParse(createForm({ access: "restricted", permissions: [WILDCARD] })).success).toBe(
-      false,
-    );
+    expect(createKeyFormSchema.safeParse(createForm({ access: "restricted", permissions: [WILDCARD] })).success).toBe(false);
   });
 
   it("refuses more CIDR rows than allowed", () => {
     const rows = Array.from({ length: 101 }, (_, i) => ({ value: `10.0.${Math.floor(i / 256)}.${i % 256}` }));
-    expect(messagesByPath(createKeyFormSchema.safeParse(createForm({ allowedCidrs: rows }))).allowedCidrs).toEqual([
-      "At most 100 CIDRs",
-    ]);
+    expect(messagesByPath(createKeyFormSchema.safeParse(createForm({ allowedCidrs: rows }))).allowedCidrs).toEqual(["At most 100 CIDRs"]);
   });
 
   it("produces output the service's create schema accepts unchanged", () => {
@@ -240,9 +226,7 @@ describe("editKeyFormSchema", () => {
         }),
       ),
     );
-    expect(Object.keys(errors).sort()).toEqual(
-      ["allowedCidrs.0.value", "expiresOn", "name", "permissions", "postbackUrl"].sort(),
-    );
+    expect(Object.keys(errors).sort()).toEqual(["allowedCidrs.0.value", "expiresOn", "name", "permissions", "postbackUrl"].sort());
     expect(errors.expiresOn).toEqual(["Expiry must be in the future"]);
   });
 });
@@ -252,16 +236,13 @@ describe("rollKeyFormSchema", () => {
     expect(rollKeyFormSchema.parse({ id: "key_abc", graceSeconds })).toEqual({ id: "key_abc", graceSeconds });
   });
 
-  it.each([null, "", "0", 5, -1, 3600.5, undefined, Number.NaN, Infinity])(
-    "refuses a grace of %j (no coercion to 0)",
-    (graceSeconds) => {
-      const result = rollKeyFormSchema.safeParse({ id: "key_abc", graceSeconds });
-      expect(result.success).toBe(false);
-      expect(result.error!.issues.map((i) => [i.path.join("."), i.message])).toEqual([
-        ["graceSeconds", "Choose how long the old key keeps working"],
-      ]);
-    },
-  );
+  it.each([null, "", "0", 5, -1, 3600.5, undefined, Number.NaN, Infinity])("refuses a grace of %j (no coercion to 0)", (graceSeconds) => {
+    const result = rollKeyFormSchema.safeParse({ id: "key_abc", graceSeconds });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["graceSeconds", "Choose how long the old key keeps working"],
+    ]);
+  });
 
   it("accepts no number other than the four choices", () => {
     fc.assert(
@@ -312,11 +293,7 @@ describe("normalizePermissions", () => {
   });
 
   it("drops duplicates and keeps catalog order", () => {
-    expect(normalizePermissions(["keys.write", "sms.read", "keys.write", "sms.send"])).toEqual([
-      "sms.send",
-      "sms.read",
-      "keys.write",
-    ]);
+    expect(normalizePermissions(["keys.write", "sms.read", "keys.write", "sms.send"])).toEqual(["sms.send", "sms.read", "keys.write"]);
     fc.assert(
       fc.property(listArb, (list) => {
         const out = normalizePermissions(list);

@@ -199,22 +199,24 @@ export async function createKey(db: Db, ctx: ActorContext, input: CreateKeyInput
 
 export async function updateKey(db: Db, ctx: ActorContext, id: string, input: UpdateKeyInput): Promise<KeyView> {
   if (input.permissions) assertWithinCeiling(ctx, input.permissions);
-  return db.transaction(async (tx) => {
-    const row = await lockVisibleKey(tx, ctx, id);
-    assertNotRevoked(row);
-    const changes = diff(row, input);
-    if (Object.keys(changes).length === 0) return toKeyView(row, await creatorOf(tx, row.createdBy));
-    const [updated] = await tx
-      .update(apiKeys)
-      .set({ ...input, updatedAt: new Date() })
-      .where(eq(apiKeys.id, id))
-      .returning();
-    const onlyEnabled = Object.keys(changes).length === 1 && "enabled" in changes;
-    const action = onlyEnabled ? (input.enabled ? "key.enable" : "key.disable") : "key.update";
-    await recordAudit(tx, ctx, { action, targetType: "api_key", targetId: id, changes });
-    await notifyKeyChanged(tx, id);
-    return toKeyView(updated, await creatorOf(tx, updated.createdBy));
-  }).finally(() => invalidateKeyLocally(id));
+  return db
+    .transaction(async (tx) => {
+      const row = await lockVisibleKey(tx, ctx, id);
+      assertNotRevoked(row);
+      const changes = diff(row, input);
+      if (Object.keys(changes).length === 0) return toKeyView(row, await creatorOf(tx, row.createdBy));
+      const [updated] = await tx
+        .update(apiKeys)
+        .set({ ...input, updatedAt: new Date() })
+        .where(eq(apiKeys.id, id))
+        .returning();
+      const onlyEnabled = Object.keys(changes).length === 1 && "enabled" in changes;
+      const action = onlyEnabled ? (input.enabled ? "key.enable" : "key.disable") : "key.update";
+      await recordAudit(tx, ctx, { action, targetType: "api_key", targetId: id, changes });
+      await notifyKeyChanged(tx, id);
+      return toKeyView(updated, await creatorOf(tx, updated.createdBy));
+    })
+    .finally(() => invalidateKeyLocally(id));
 }
 
 export function setKeyEnabled(db: Db, ctx: ActorContext, id: string, enabled: boolean): Promise<KeyView> {
@@ -227,60 +229,64 @@ export function setKeyEnabled(db: Db, ctx: ActorContext, id: string, enabled: bo
  * Rolling again during a grace period ends the earlier grace at once.
  */
 export async function rollKey(db: Db, ctx: ActorContext, id: string, graceSeconds: number): Promise<CreatedKey> {
-  return db.transaction(async (tx) => {
-    const row = await lockVisibleKey(tx, ctx, id);
-    assertNotRevoked(row);
-    const generated = generateKey(row.mode);
-    const signingSecret = row.hmac ? generateSigningSecret() : null;
-    const graceEnds = graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null;
-    const [updated] = await tx
-      .update(apiKeys)
-      .set({
-        hash: generated.hash,
-        hashVersion: generated.hashVersion,
-        start: generated.start,
-        last4: generated.last4,
-        previousHash: graceEnds ? row.hash : null,
-        previousExpiresAt: graceEnds,
-        signingSecretEncrypted: signingSecret ? encryptSecret(signingSecret, id) : null,
-        previousSigningSecretEncrypted: graceEnds ? row.signingSecretEncrypted : null,
-        updatedAt: new Date(),
-      })
-      .where(eq(apiKeys.id, id))
-      .returning();
-    await recordAudit(tx, ctx, {
-      action: "key.roll",
-      targetType: "api_key",
-      targetId: id,
-      changes: {
-        start: { before: row.start, after: updated.start },
-        last4: { before: row.last4, after: updated.last4 },
-        previousSecretExpiresAt: { before: null, after: graceEnds?.toISOString() ?? null },
-      },
-    });
-    await notifyKeyChanged(tx, id);
-    return { key: toKeyView(updated, await creatorOf(tx, updated.createdBy)), secret: generated.secret, signingSecret };
-  }).finally(() => invalidateKeyLocally(id));
+  return db
+    .transaction(async (tx) => {
+      const row = await lockVisibleKey(tx, ctx, id);
+      assertNotRevoked(row);
+      const generated = generateKey(row.mode);
+      const signingSecret = row.hmac ? generateSigningSecret() : null;
+      const graceEnds = graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null;
+      const [updated] = await tx
+        .update(apiKeys)
+        .set({
+          hash: generated.hash,
+          hashVersion: generated.hashVersion,
+          start: generated.start,
+          last4: generated.last4,
+          previousHash: graceEnds ? row.hash : null,
+          previousExpiresAt: graceEnds,
+          signingSecretEncrypted: signingSecret ? encryptSecret(signingSecret, id) : null,
+          previousSigningSecretEncrypted: graceEnds ? row.signingSecretEncrypted : null,
+          updatedAt: new Date(),
+        })
+        .where(eq(apiKeys.id, id))
+        .returning();
+      await recordAudit(tx, ctx, {
+        action: "key.roll",
+        targetType: "api_key",
+        targetId: id,
+        changes: {
+          start: { before: row.start, after: updated.start },
+          last4: { before: row.last4, after: updated.last4 },
+          previousSecretExpiresAt: { before: null, after: graceEnds?.toISOString() ?? null },
+        },
+      });
+      await notifyKeyChanged(tx, id);
+      return { key: toKeyView(updated, await creatorOf(tx, updated.createdBy)), secret: generated.secret, signingSecret };
+    })
+    .finally(() => invalidateKeyLocally(id));
 }
 
 /** Revoked keys stop working at once and stay listed; revoking is final. */
 export async function revokeKey(db: Db, ctx: ActorContext, id: string): Promise<KeyView> {
-  return db.transaction(async (tx) => {
-    const row = await lockVisibleKey(tx, ctx, id);
-    assertNotRevoked(row);
-    const now = new Date();
-    const [updated] = await tx
-      .update(apiKeys)
-      .set({ revokedAt: now, previousHash: null, previousExpiresAt: null, previousSigningSecretEncrypted: null, updatedAt: now })
-      .where(eq(apiKeys.id, id))
-      .returning();
-    await recordAudit(tx, ctx, {
-      action: "key.revoke",
-      targetType: "api_key",
-      targetId: id,
-      changes: { revokedAt: { before: null, after: now.toISOString() } },
-    });
-    await notifyKeyChanged(tx, id);
-    return toKeyView(updated, await creatorOf(tx, updated.createdBy));
-  }).finally(() => invalidateKeyLocally(id));
+  return db
+    .transaction(async (tx) => {
+      const row = await lockVisibleKey(tx, ctx, id);
+      assertNotRevoked(row);
+      const now = new Date();
+      const [updated] = await tx
+        .update(apiKeys)
+        .set({ revokedAt: now, previousHash: null, previousExpiresAt: null, previousSigningSecretEncrypted: null, updatedAt: now })
+        .where(eq(apiKeys.id, id))
+        .returning();
+      await recordAudit(tx, ctx, {
+        action: "key.revoke",
+        targetType: "api_key",
+        targetId: id,
+        changes: { revokedAt: { before: null, after: now.toISOString() } },
+      });
+      await notifyKeyChanged(tx, id);
+      return toKeyView(updated, await creatorOf(tx, updated.createdBy));
+    })
+    .finally(() => invalidateKeyLocally(id));
 }

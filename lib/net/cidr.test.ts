@@ -61,7 +61,18 @@ describe("parseCidr", () => {
   });
 
   it("refuses things that are not addresses with a human message", () => {
-    for (const input of ["abc", "10.0.0", "10.0.0.0.0", "256.0.0.1", "1.2.3.4/8/8", "10.0.0.0 /8", "::ffff::1", "12345::", "localhost", "１０.0.0.1"]) {
+    for (const input of [
+      "abc",
+      "10.0.0",
+      "10.0.0.0.0",
+      "256.0.0.1",
+      "1.2.3.4/8/8",
+      "10.0.0.0 /8",
+      "::ffff::1",
+      "12345::",
+      "localhost",
+      "１０.0.0.1",
+    ]) {
       expect(refusal(input), input).toBe("not an IPv4 or IPv6 address or CIDR");
     }
     expect(refusal("")).toMatch(/IPv4 or IPv6/);
@@ -192,7 +203,7 @@ describe("isAddressAllowed", () => {
       fc.property(fc.ipV4(), fc.integer({ min: 1, max: 32 }), fc.nat(), (a, n, k) => {
         const octets = a.split(".").map(Number);
         const bit = k % n; // a bit inside the prefix, counted from the most significant
-        octets[Math.floor(bit / 8)] ^= 0x80 >> bit % 8;
+        octets[Math.floor(bit / 8)] ^= 0x80 >> (bit % 8);
         expect(isAddressAllowed(octets.join("."), [ok(`${a}/${n}`)])).toBe(false);
       }),
       { numRuns: 1000 },

@@ -19,7 +19,12 @@ export type Level = "read" | "write";
 
 export const PERMISSION_TABLE = [
   { permission: "sms.send", resource: "sms", level: "write", description: "Send messages (POST /sms/send)" },
-  { permission: "sms.read", resource: "sms", level: "read", description: "Read message status, history, statistics and exports (GET /sms/*)" },
+  {
+    permission: "sms.read",
+    resource: "sms",
+    level: "read",
+    description: "Read message status, history, statistics and exports (GET /sms/*)",
+  },
   { permission: "balance.read", resource: "balance", level: "read", description: "Read the balance (GET /user/balance)" },
   { permission: "pricing.read", resource: "pricing", level: "read", description: "Read the pricing table (GET/POST /user/pricing)" },
   { permission: "payments.read", resource: "payments", level: "read", description: "Read payments (GET /user/payments)" },

@@ -82,9 +82,7 @@ describe("role ceilings", () => {
   });
 
   it("give developers exactly sms.send, sms.read, webhooks.read, webhooks.write, keys.read", () => {
-    expect([...ceilingOf("developer")].sort()).toEqual(
-      ["sms.send", "sms.read", "webhooks.read", "webhooks.write", "keys.read"].sort(),
-    );
+    expect([...ceilingOf("developer")].sort()).toEqual(["sms.send", "sms.read", "webhooks.read", "webhooks.write", "keys.read"].sort());
   });
 
   it("give billing exactly balance.read, pricing.read, payments.read", () => {

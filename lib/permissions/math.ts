@@ -61,9 +61,7 @@ export function levelOf(permissions: readonly Permission[], resource: Resource):
 /** The permissions one level means for a resource: write includes read. */
 export function permissionsForLevel(resource: Resource, level: ResourceLevel): NamedPermission[] {
   if (level === "none") return [];
-  return PERMISSION_TABLE.filter((p) => p.resource === resource && (level === "write" || p.level === "read")).map(
-    (p) => p.permission,
-  );
+  return PERMISSION_TABLE.filter((p) => p.resource === resource && (level === "write" || p.level === "read")).map((p) => p.permission);
 }
 
 /** Which levels a resource offers: every resource has read; write only where a write permission exists. */

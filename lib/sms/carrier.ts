@@ -5,8 +5,7 @@ export type FinalReport = Extract<MessageStatus, "DELIVRD" | "UNDELIV" | "REJECT
 
 export type CarrierMessage = { messageId: string; recipient: string; senderId: string; body: string; segments: number };
 export type SubmitResult =
-  | { messageId: string; accepted: true; carrierMessageId: string }
-  | { messageId: string; accepted: false; statusCode: string };
+  { messageId: string; accepted: true; carrierMessageId: string } | { messageId: string; accepted: false; statusCode: string };
 /** A delivery report the carrier will send later; `status: null` means it never reports (stays `sent`). */
 export type ScheduledReport = { messageId: string; status: FinalReport | null; statusCode: string; afterMs: number };
 
@@ -57,7 +56,9 @@ const STATUS_CODES: Record<FinalReport, string> = {
 export class CarrierSimulator implements Carrier {
   readonly name = "simulator";
   constructor(
-    private readonly outcomes = parseOutcomes(process.env.CARRIER_SIM_OUTCOMES ?? "DELIVRD:0.94,UNDELIV:0.03,REJECTD:0.01,EXPIRED:0.01,UNKNOWN:0.01"),
+    private readonly outcomes = parseOutcomes(
+      process.env.CARRIER_SIM_OUTCOMES ?? "DELIVRD:0.94,UNDELIV:0.03,REJECTD:0.01,EXPIRED:0.01,UNKNOWN:0.01",
+    ),
     private readonly latency = (process.env.CARRIER_SIM_LATENCY_MS ?? "1000-4000").split("-").map(Number),
   ) {}
 
@@ -68,7 +69,11 @@ export class CarrierSimulator implements Carrier {
   async submit(messages: CarrierMessage[]) {
     const [min, max = min] = this.latency;
     return {
-      results: messages.map((m) => ({ messageId: m.messageId, accepted: true as const, carrierMessageId: "sim-" + randomBytes(8).toString("hex") })),
+      results: messages.map((m) => ({
+        messageId: m.messageId,
+        accepted: true as const,
+        carrierMessageId: "sim-" + randomBytes(8).toString("hex"),
+      })),
       reports: messages.map((m) => {
         const status = pick(this.outcomes);
         return { messageId: m.messageId, status, statusCode: STATUS_CODES[status], afterMs: max > min ? randomInt(min, max + 1) : min };
@@ -99,7 +104,11 @@ export class Sandbox implements Carrier {
   async submit(messages: CarrierMessage[]) {
     const afterMs = Number(process.env.SANDBOX_DLR_DELAY_MS ?? 5000);
     return {
-      results: messages.map((m) => ({ messageId: m.messageId, accepted: true as const, carrierMessageId: "sandbox-" + randomBytes(8).toString("hex") })),
+      results: messages.map((m) => ({
+        messageId: m.messageId,
+        accepted: true as const,
+        carrierMessageId: "sandbox-" + randomBytes(8).toString("hex"),
+      })),
       reports: messages.map((m) => {
         const status = m.recipient in MAGIC_RECIPIENTS ? MAGIC_RECIPIENTS[m.recipient] : "DELIVRD";
         return { messageId: m.messageId, status, statusCode: status ? STATUS_CODES[status] : "", afterMs };

@@ -1,14 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  GSM7_BASIC,
-  GSM7_EXTENSION,
-  MAX_SEGMENTS,
-  countSegments,
-  detectEncoding,
-  splitSegments,
-  type Encoding,
-} from "./encoding";
+import { GSM7_BASIC, GSM7_EXTENSION, MAX_SEGMENTS, countSegments, detectEncoding, splitSegments, type Encoding } from "./encoding";
 
 // ---------------------------------------------------------------------------------------------
 // Independent reference, written from the spec without reusing the module under test:
@@ -20,16 +12,54 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 /** GSM 03.38 default alphabet minus ESC (0x1B), as Unicode code points. */
 const REF_BASIC_CODEPOINTS: readonly number[] = [
-  0x0a, 0x0d, 0x5f, // LF, CR, _
+  0x0a,
+  0x0d,
+  0x5f, // LF, CR, _
   ...range(0x20, 0x23), // space ! " #
   ...range(0x25, 0x3f), // % & ' ( ) * + , - . / 0-9 : ; < = > ?
   ...range(0x41, 0x5a), // A-Z
   ...range(0x61, 0x7a), // a-z
-  0x40, 0xa3, 0x24, 0xa5, 0xe8, 0xe9, 0xf9, 0xec, 0xf2, 0xc7, 0xd8, 0xf8, 0xc5, 0xe5, // @ £ $ ¥ è é ù ì ò Ç Ø ø Å å
-  0x394, 0x3a6, 0x393, 0x39b, 0x3a9, 0x3a0, 0x3a8, 0x3a3, 0x398, 0x39e, // Δ Φ Γ Λ Ω Π Ψ Σ Θ Ξ
-  0xc6, 0xe6, 0xdf, 0xc9, 0xa4, // Æ æ ß É ¤
-  0xa1, 0xc4, 0xd6, 0xd1, 0xdc, 0xa7, // ¡ Ä Ö Ñ Ü §
-  0xbf, 0xe4, 0xf6, 0xf1, 0xfc, 0xe0, // ¿ ä ö ñ ü à
+  0x40,
+  0xa3,
+  0x24,
+  0xa5,
+  0xe8,
+  0xe9,
+  0xf9,
+  0xec,
+  0xf2,
+  0xc7,
+  0xd8,
+  0xf8,
+  0xc5,
+  0xe5, // @ £ $ ¥ è é ù ì ò Ç Ø ø Å å
+  0x394,
+  0x3a6,
+  0x393,
+  0x39b,
+  0x3a9,
+  0x3a0,
+  0x3a8,
+  0x3a3,
+  0x398,
+  0x39e, // Δ Φ Γ Λ Ω Π Ψ Σ Θ Ξ
+  0xc6,
+  0xe6,
+  0xdf,
+  0xc9,
+  0xa4, // Æ æ ß É ¤
+  0xa1,
+  0xc4,
+  0xd6,
+  0xd1,
+  0xdc,
+  0xa7, // ¡ Ä Ö Ñ Ü §
+  0xbf,
+  0xe4,
+  0xf6,
+  0xf1,
+  0xfc,
+  0xe0, // ¿ ä ö ñ ü à
 ];
 /** GSM 03.38 extension table: FF ^ { } \ [ ~ ] | € */
 const REF_EXT_CODEPOINTS: readonly number[] = [0x0c, 0x5e, 0x7b, 0x7d, 0x5c, 0x5b, 0x7e, 0x5d, 0x7c, 0x20ac];
@@ -120,9 +150,7 @@ const stringOf = (unit: fc.Arbitrary<string>) =>
   length.chain((n) => fc.array(unit, { minLength: n, maxLength: n })).map((cs) => cs.join(""));
 
 const gsmBasicText = stringOf(basicChar);
-const gsmWithExtText = stringOf(
-  fc.oneof({ arbitrary: basicChar, weight: 3 }, { arbitrary: extChar, weight: 1 }),
-);
+const gsmWithExtText = stringOf(fc.oneof({ arbitrary: basicChar, weight: 3 }, { arbitrary: extChar, weight: 1 }));
 const mixedText = fc.oneof(
   // mostly GSM with the odd non-GSM character: exercises both encodings near the boundaries
   stringOf(
@@ -164,9 +192,7 @@ const EMOJI = "😀"; // U+1F600, a surrogate pair
 describe("GSM 03.38 tables", () => {
   it("the basic table has the 127 usable characters of GSM 03.38 (128 codes minus ESC), matching the spec's code points", () => {
     expect(GSM7_BASIC.size).toBe(127);
-    expect([...GSM7_BASIC].map((c) => c.codePointAt(0)).sort((a, b) => a! - b!)).toEqual(
-      [...REF_BASIC_CODEPOINTS].sort((a, b) => a - b),
-    );
+    expect([...GSM7_BASIC].map((c) => c.codePointAt(0)).sort((a, b) => a! - b!)).toEqual([...REF_BASIC_CODEPOINTS].sort((a, b) => a - b));
   });
 
   it("the extension table is exactly FF ^ { } \\ [ ~ ] | €", () => {
@@ -353,12 +379,15 @@ describe("properties", () => {
 
   it("BMP non-GSM text without surrogates: matches the closed-form count (70, then ceil(n/67))", () => {
     fc.assert(
-      fc.property(stringOf(fc.oneof(basicChar, extChar, cyrillicChar)).filter((t) => refEncoding(t) === "UCS-2"), (text) => {
-        const info = countSegments(text);
-        expect(info.encoding).toBe("UCS-2");
-        expect(info.units).toBe(text.length);
-        expect(info.segments).toBe(formulaCount(text.length, "UCS-2"));
-      }),
+      fc.property(
+        stringOf(fc.oneof(basicChar, extChar, cyrillicChar)).filter((t) => refEncoding(t) === "UCS-2"),
+        (text) => {
+          const info = countSegments(text);
+          expect(info.encoding).toBe("UCS-2");
+          expect(info.units).toBe(text.length);
+          expect(info.segments).toBe(formulaCount(text.length, "UCS-2"));
+        },
+      ),
       RUNS,
     );
   });

@@ -5,7 +5,18 @@
 import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 import { apiErrorFromZod } from "@/lib/api/guard/parse-input";
-import { daysBetween, daysOf, dailyStatsQuery, escapeLike, messagesQuery, presetRange, resolveRange, statsQuery, STATUS_MAPPING, unifiedQuery } from "./filters";
+import {
+  daysBetween,
+  daysOf,
+  dailyStatsQuery,
+  escapeLike,
+  messagesQuery,
+  presetRange,
+  resolveRange,
+  statsQuery,
+  STATUS_MAPPING,
+  unifiedQuery,
+} from "./filters";
 
 const NOW = new Date("2026-03-04T15:30:00Z");
 
@@ -73,7 +84,10 @@ describe("escapeLike", () => {
 });
 
 describe("the query schemas", () => {
-  const problem = (schema: typeof messagesQuery | typeof unifiedQuery | typeof statsQuery | typeof dailyStatsQuery, query: Record<string, string>) => {
+  const problem = (
+    schema: typeof messagesQuery | typeof unifiedQuery | typeof statsQuery | typeof dailyStatsQuery,
+    query: Record<string, string>,
+  ) => {
     const result = schema.safeParse(query);
     return result.success ? null : apiErrorFromZod(result.error, "INVALID_PARAMETER");
   };
@@ -87,7 +101,9 @@ describe("the query schemas", () => {
   });
 
   it("treats an empty parameter as absent", () => {
-    expect(messagesQuery.parse({ page: "", limit: "", status: "", period: "", phone: "", country: "", sender: "", from: "", to: "" })).toMatchObject({ page: 1, limit: 25 });
+    expect(
+      messagesQuery.parse({ page: "", limit: "", status: "", period: "", phone: "", country: "", sender: "", from: "", to: "" }),
+    ).toMatchObject({ page: 1, limit: 25 });
   });
 
   it.each([

@@ -115,10 +115,18 @@ const filterFields = {
 };
 
 const pageFields = {
-  page: z.preprocess(blankAsAbsent, z.coerce.number("must be an integer ≥ 1").int("must be an integer ≥ 1").min(1, "must be an integer ≥ 1").default(1)),
+  page: z.preprocess(
+    blankAsAbsent,
+    z.coerce.number("must be an integer ≥ 1").int("must be an integer ≥ 1").min(1, "must be an integer ≥ 1").default(1),
+  ),
   limit: z.preprocess(
     blankAsAbsent,
-    z.coerce.number("must be an integer from 1 to 100").int("must be an integer from 1 to 100").min(1, "must be an integer from 1 to 100").max(100, "must be an integer from 1 to 100").default(25),
+    z.coerce
+      .number("must be an integer from 1 to 100")
+      .int("must be an integer from 1 to 100")
+      .min(1, "must be an integer from 1 to 100")
+      .max(100, "must be an integer from 1 to 100")
+      .default(25),
   ),
 };
 

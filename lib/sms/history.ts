@@ -97,7 +97,21 @@ export async function listUnified(db: Db, scope: MessageScope, filter: PagedFilt
   return { messages: list, ...envelope };
 }
 
-export const EXPORT_COLUMNS = ["id", "source", "message_id", "recipient", "country", "sender_id", "status", "status_code", "segments", "cost", "currency", "sent_at", "delivered_at"];
+export const EXPORT_COLUMNS = [
+  "id",
+  "source",
+  "message_id",
+  "recipient",
+  "country",
+  "sender_id",
+  "status",
+  "status_code",
+  "segments",
+  "cost",
+  "currency",
+  "sent_at",
+  "delivered_at",
+];
 /** The export holds at most the newest 1,000,000 messages of the period (api-v1.md §3). */
 export const EXPORT_MAX_ROWS = 1_000_000;
 const EXPORT_BATCH = 5000;
@@ -181,7 +195,12 @@ const CSV_OPTIONS = { record_delimiter: "\r\n", quoted_match: /[\r\n]/ };
  * written meanwhile appears only if it sorts after the rows already written;
  * none is written twice).
  */
-export function exportCsv(db: Db, scope: MessageScope, filter: MessageFilter, options: { maxRows?: number; batchSize?: number } = {}): ReadableStream<Uint8Array> {
+export function exportCsv(
+  db: Db,
+  scope: MessageScope,
+  filter: MessageFilter,
+  options: { maxRows?: number; batchSize?: number } = {},
+): ReadableStream<Uint8Array> {
   const maxRows = options.maxRows ?? EXPORT_MAX_ROWS;
   const batchSize = options.batchSize ?? EXPORT_BATCH;
   const encoder = new TextEncoder();

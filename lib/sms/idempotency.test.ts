@@ -44,9 +44,17 @@ describe("Idempotency-Key", () => {
     const b = body();
     const first = await send({ key: ws.live, body: b, idempotencyKey: "order-2" });
     const before = await money(t.db, ws.id);
-    expectApiError(await send({ key: ws.live, body: { ...b, message: "Something else" }, idempotencyKey: "order-2" }), 409, "IDEMPOTENCY_KEY_REUSED");
+    expectApiError(
+      await send({ key: ws.live, body: { ...b, message: "Something else" }, idempotencyKey: "order-2" }),
+      409,
+      "IDEMPOTENCY_KEY_REUSED",
+    );
     // Any byte of difference is another body.
-    expectApiError(await send({ key: ws.live, body: JSON.stringify(b, null, 1), idempotencyKey: "order-2" }), 409, "IDEMPOTENCY_KEY_REUSED");
+    expectApiError(
+      await send({ key: ws.live, body: JSON.stringify(b, null, 1), idempotencyKey: "order-2" }),
+      409,
+      "IDEMPOTENCY_KEY_REUSED",
+    );
     expect((await send({ key: ws.live, body: b, idempotencyKey: "order-2" })).body).toEqual(first.body);
     expect(await money(t.db, ws.id)).toEqual(before);
   });
@@ -70,8 +78,13 @@ describe("Idempotency-Key", () => {
     const b = body();
     expectApiError(await send({ key: poor.live, body: b, idempotencyKey: "retry-after-topup" }), 402, "INSUFFICIENT_BALANCE");
     await t.db.transaction(async (tx) => {
-      await tx.update(workspaces).set({ balance: "1" }).where(sql`${workspaces.id} = ${poor.id}`);
-      await tx.insert(ledgerEntries).values({ workspaceId: poor.id, amount: "1", currency: "EUR", type: "deposit", description: "Top-up", source: "portal" });
+      await tx
+        .update(workspaces)
+        .set({ balance: "1" })
+        .where(sql`${workspaces.id} = ${poor.id}`);
+      await tx
+        .insert(ledgerEntries)
+        .values({ workspaceId: poor.id, amount: "1", currency: "EUR", type: "deposit", description: "Top-up", source: "portal" });
     });
     const res = await send({ key: poor.live, body: b, idempotencyKey: "retry-after-topup" });
     expect(res.status).toBe(200);
@@ -141,7 +154,10 @@ describe.skipIf(!process.env.DATABASE_URL)("across two server instances", () => 
       const after = await money(t.db, ws.id);
       expect(after.messages).toBe(before.messages + 2);
       expect(after.usage_rows).toBe(before.usage_rows + 1);
-      const [{ n: stored }] = await rows<{ n: number }>(t.db, sql`select count(*)::int as n from idempotency_keys where key like '%two-instances'`);
+      const [{ n: stored }] = await rows<{ n: number }>(
+        t.db,
+        sql`select count(*)::int as n from idempotency_keys where key like '%two-instances'`,
+      );
       expect(stored).toBe(1);
     } finally {
       await jobs2.stop();

@@ -18,9 +18,9 @@ import { messageRow, type MessageInsert } from "@/tests/messages";
 import { gbNumber, jobCount, makeWorkspace, recordingDb, rows, send, setupSms, teardownSms, waitFor } from "@/tests/sms";
 import { handleReportJob, handleSubmitJob, type Report } from "./lifecycle";
 
-
 /** A stored live message the carrier has taken (`sent`), waiting for its report. */
-const sentRow = (workspaceId: number, over: Partial<MessageInsert> = {}) => messageRow(workspaceId, { status: "sent", statusCode: null, ...over });
+const sentRow = (workspaceId: number, over: Partial<MessageInsert> = {}) =>
+  messageRow(workspaceId, { status: "sent", statusCode: null, ...over });
 let t: TestDatabase;
 let runtime: ApiRuntime;
 let jobs: Jobs;
@@ -251,8 +251,16 @@ describe("the workers", () => {
         { messageId: stored[1].messageId, status: "REJECTD", statusCode: "002" },
       ];
       reportJobIds.list = (await jobs.queue.send(tx, QUEUES.smsReport, { reports: list }))!;
-      reportJobIds.old = (await jobs.queue.send(tx, QUEUES.smsReport, { messageId: stored[2].messageId, status: "EXPIRED", statusCode: "003" }))!;
-      reportJobIds.bogus = (await jobs.queue.send(tx, QUEUES.smsReport, { messageId: stored[2].messageId, status: "BOGUS", statusCode: "999" }))!;
+      reportJobIds.old = (await jobs.queue.send(tx, QUEUES.smsReport, {
+        messageId: stored[2].messageId,
+        status: "EXPIRED",
+        statusCode: "003",
+      }))!;
+      reportJobIds.bogus = (await jobs.queue.send(tx, QUEUES.smsReport, {
+        messageId: stored[2].messageId,
+        status: "BOGUS",
+        statusCode: "999",
+      }))!;
     });
 
     // The live carrier is down for the whole block: its job keeps failing (and waiting for its retry).
@@ -278,10 +286,16 @@ describe("the workers", () => {
     const states = await waitFor(
       async () => {
         const ids = Object.values(reportJobIds);
-        const list = await rows<JobRow>(t.db, sql`select id, state, retry_count, output from pgboss.job where id::text in (${ids[0]}, ${ids[1]}, ${ids[2]})`);
+        const list = await rows<JobRow>(
+          t.db,
+          sql`select id, state, retry_count, output from pgboss.job where id::text in (${ids[0]}, ${ids[1]}, ${ids[2]})`,
+        );
         return Object.fromEntries(list.map((j) => [j.id, j]));
       },
-      (byId) => byId[reportJobIds.bogus]?.state === "retry" && byId[reportJobIds.list]?.state === "completed" && byId[reportJobIds.old]?.state === "completed",
+      (byId) =>
+        byId[reportJobIds.bogus]?.state === "retry" &&
+        byId[reportJobIds.list]?.state === "completed" &&
+        byId[reportJobIds.old]?.state === "completed",
     );
     expect(states[reportJobIds.bogus].output?.message).toMatch(/not a final report/);
     // The good ones succeeded at their first attempt, not on a retry after the bad one dragged them down.
@@ -302,8 +316,16 @@ describe("the workers", () => {
         )
       )[0];
     // At its first attempt, not on a retry after the down carrier dragged its batch down.
-    expect(await waitFor(() => submitJob(test), (job) => job?.state === "completed")).toMatchObject({ retry_count: 0 });
-    const job = await waitFor(() => submitJob(live), (found) => found?.state === "retry");
+    expect(
+      await waitFor(
+        () => submitJob(test),
+        (job) => job?.state === "completed",
+      ),
+    ).toMatchObject({ retry_count: 0 });
+    const job = await waitFor(
+      () => submitJob(live),
+      (found) => found?.state === "retry",
+    );
     expect(job.output?.message).toBe("simulator is unavailable");
     const stillPending = await t.db
       .select({ status: messages.status })

@@ -39,20 +39,29 @@ it("plans no scan of messages_unfinished for a submit batch or a report list, wi
     insert into messages (message_id, workspace_id, mode, recipient, country, sender_id, body, encoding, segments, cost, currency, status, created_at)
     select 'api_' || ${ws.id} || '_' || g || '_open', ${ws.id}, 'test', '+447400000002', 'GB', 'Acme', 'Open', 'GSM-7', 1, 0, 'EUR', 'sent', now()
     from generate_series(1, 5000) g`);
-  const res = await send({ key: ws.test, body: { to: Array.from({ length: 20 }, (_, i) => gbNumber(i)), message: "Plans", sender_id: "Acme" } });
+  const res = await send({
+    key: ws.test,
+    body: { to: Array.from({ length: 20 }, (_, i) => gbNumber(i)), message: "Plans", sender_id: "Acme" },
+  });
   expect(res.status).toBe(200);
   const pending = await t.db.select({ id: messages.id }).from(messages).where(eq(messages.status, "pending"));
 
   const recording = recordingDb(t);
   await handleSubmitJob({ ...jobs, db: recording.db }, { ids: pending.map((m) => m.id) });
-  const open = Array.from({ length: 50 }, (_, i) => ({ messageId: `api_${ws.id}_${i + 1}_open`, status: "DELIVRD" as const, statusCode: "000" }));
+  const open = Array.from({ length: 50 }, (_, i) => ({
+    messageId: `api_${ws.id}_${i + 1}_open`,
+    status: "DELIVRD" as const,
+    statusCode: "000",
+  }));
   await handleReportJob({ ...jobs, db: recording.db }, { reports: open });
   expect((await t.db.select().from(messages).where(eq(messages.messageId, open[0].messageId)))[0].status).toBe("DELIVRD");
 
   const onMessages = recording.statements.filter((s) => /^(select|update)\b[\s\S]*"messages"/i.test(s.query.trim()));
   expect(onMessages.length).toBeGreaterThanOrEqual(3); // read the batch, mark it sent, apply the reports
   for (const { query, params } of onMessages) {
-    const plan = (await t.database.query(`explain ${query}`, params.map(toDriverParam))).rows.map((r) => String(Object.values(r)[0])).join("\n");
+    const plan = (await t.database.query(`explain ${query}`, params.map(toDriverParam))).rows
+      .map((r) => String(Object.values(r)[0]))
+      .join("\n");
     expect(plan, query).not.toContain("messages_unfinished");
     expect(plan, query).not.toMatch(/Seq Scan on messages/);
   }

@@ -29,7 +29,10 @@ export const STUCK_AFTER_MS = 3 * 24 * 3600 * 1000;
  * unfinished message for each batch instead of looking its messages up by
  * their unique id (measured under send load: ~400 ms per batch UPDATE).
  */
-const stillPending = notInArray(messages.status, MESSAGE_STATUSES.filter((s) => s !== "pending"));
+const stillPending = notInArray(
+  messages.status,
+  MESSAGE_STATUSES.filter((s) => s !== "pending"),
+);
 const notFinal = notInArray(messages.status, [...FINAL_STATUSES]);
 
 /** One final status of one message, as an `sms-report` job carries it. */
@@ -49,7 +52,9 @@ export async function handleSubmitJob(deps: LifecycleDeps, data: { ids: number[]
   const rows = await deps.db
     .select()
     .from(messages)
-    .where(and(sql`${messages.id} in (select value::bigint from json_array_elements_text(${JSON.stringify(data.ids)}::json))`, stillPending));
+    .where(
+      and(sql`${messages.id} in (select value::bigint from json_array_elements_text(${JSON.stringify(data.ids)}::json))`, stillPending),
+    );
   for (const mode of ["live", "test"] as const) {
     const batch = rows.filter((m) => m.mode === mode);
     if (batch.length === 0) continue;
@@ -167,7 +172,12 @@ export async function finalizeStuckMessages(deps: LifecycleDeps, now = Date.now(
             tx
               .select({ id: messages.id })
               .from(messages)
-              .where(and(inArray(messages.status, ["pending", "sent"] satisfies MessageStatus[]), lt(messages.createdAt, new Date(now - STUCK_AFTER_MS))))
+              .where(
+                and(
+                  inArray(messages.status, ["pending", "sent"] satisfies MessageStatus[]),
+                  lt(messages.createdAt, new Date(now - STUCK_AFTER_MS)),
+                ),
+              )
               .limit(1000),
           ),
         )
@@ -188,12 +198,15 @@ export async function pruneSandboxMessages(db: Db, now = Date.now()): Promise<nu
     .delete(messages)
     .where(and(eq(messages.mode, "test"), lt(messages.createdAt, new Date(now - SANDBOX_RETENTION.maxAgeMs))))
     .returning({ id: messages.id });
-  const excess = await executeRows(db, sql`
+  const excess = await executeRows(
+    db,
+    sql`
     delete from messages where id in (
       select id from (
         select id, row_number() over (partition by workspace_id order by created_at desc, id desc) as rank
         from messages where mode = 'test'
       ) ranked where rank > ${SANDBOX_RETENTION.perWorkspace}
-    ) returning id`);
+    ) returning id`,
+  );
   return old.length + excess.length;
 }

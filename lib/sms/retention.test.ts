@@ -15,7 +15,14 @@ import type { TestDatabase } from "@/tests/db";
 import { messageRow, type MessageInsert } from "@/tests/messages";
 import { dec, gbNumber, jobCount, makeWorkspace, money, NUMBERS, send, setupSms, teardownSms } from "@/tests/sms";
 import type { Carrier } from "./carrier";
-import { finalizeStuckMessages, handleReportJob, handleSubmitJob, pruneSandboxMessages, SANDBOX_RETENTION, STUCK_AFTER_MS } from "./lifecycle";
+import {
+  finalizeStuckMessages,
+  handleReportJob,
+  handleSubmitJob,
+  pruneSandboxMessages,
+  SANDBOX_RETENTION,
+  STUCK_AFTER_MS,
+} from "./lifecycle";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
@@ -30,7 +37,8 @@ afterAll(() => teardownSms({ t, runtime, jobs }));
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 /** A stored test-mode message the sandbox has taken (retention is about test messages). */
-const row = (workspaceId: number, over: Partial<MessageInsert> = {}) => messageRow(workspaceId, { mode: "test", status: "sent", statusCode: null, ...over });
+const row = (workspaceId: number, over: Partial<MessageInsert> = {}) =>
+  messageRow(workspaceId, { mode: "test", status: "sent", statusCode: null, ...over });
 
 async function insert(values: Array<typeof messages.$inferInsert>) {
   for (let i = 0; i < values.length; i += 500) await t.db.insert(messages).values(values.slice(i, i + 500));
@@ -60,7 +68,10 @@ describe("pruneSandboxMessages", () => {
       .from(messages)
       .where(and(eq(messages.workspaceId, busy.id), eq(messages.mode, "test")));
     expect(new Set(kept.map((m) => m.messageId))).toEqual(new Set(recent.slice(0, 500).map((m) => m.messageId)));
-    const liveKept = await t.db.select({ messageId: messages.messageId }).from(messages).where(and(eq(messages.workspaceId, busy.id), eq(messages.mode, "live")));
+    const liveKept = await t.db
+      .select({ messageId: messages.messageId })
+      .from(messages)
+      .where(and(eq(messages.workspaceId, busy.id), eq(messages.mode, "live")));
     expect(liveKept).toHaveLength(live.length);
     expect((await money(t.db, quiet.id)).messages).toBe(10);
 
@@ -78,7 +89,13 @@ describe("finalizeStuckMessages", () => {
     const young = row(ws.id, { mode: "live", createdAt: new Date(now - 2 * DAY) });
     const youngPending = row(ws.id, { mode: "live", status: "pending", createdAt: new Date(now - STUCK_AFTER_MS + 60_000) });
     const oldFinal = row(ws.id, { mode: "live", status: "REJECTD", statusCode: "002", createdAt: new Date(now - 4 * DAY) });
-    const oldFailed = row(ws.id, { mode: "live", status: "failed", statusCode: "blocked_country", cost: "0", createdAt: new Date(now - 4 * DAY) });
+    const oldFailed = row(ws.id, {
+      mode: "live",
+      status: "failed",
+      statusCode: "blocked_country",
+      cost: "0",
+      createdAt: new Date(now - 4 * DAY),
+    });
     await insert([stuckSent, stuckPending, young, youngPending, oldFinal, oldFailed]);
     expect(STUCK_AFTER_MS).toBe(3 * DAY);
 
@@ -159,7 +176,10 @@ describe("reports and submissions are idempotent", () => {
     const res = await send({ key: ws.live, body: { to: [NUMBERS.GB, NUMBERS.DE], message: "Refuse one", sender_id: "Acme" } });
     expect(res.status).toBe(200);
     const debited = await money(t.db, ws.id);
-    const [de] = await t.db.select().from(messages).where(and(eq(messages.workspaceId, ws.id), eq(messages.recipient, NUMBERS.DE)));
+    const [de] = await t.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.workspaceId, ws.id), eq(messages.recipient, NUMBERS.DE)));
     const refusing: Carrier = {
       name: "refusing",
       available: () => true,

@@ -12,7 +12,21 @@ import { QUEUES } from "@/lib/jobs/queue";
 import type { Jobs } from "@/lib/jobs/runtime";
 import { expectApiError } from "@/tests/api";
 import type { TestDatabase } from "@/tests/db";
-import { countryRates, dec, gbNumber, jobCount, makeWorkspace, MESSAGE_ID, money, NUMBERS, numUnits, rows, send, setupSms, teardownSms } from "@/tests/sms";
+import {
+  countryRates,
+  dec,
+  gbNumber,
+  jobCount,
+  makeWorkspace,
+  MESSAGE_ID,
+  money,
+  NUMBERS,
+  numUnits,
+  rows,
+  send,
+  setupSms,
+  teardownSms,
+} from "@/tests/sms";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;

@@ -223,7 +223,10 @@ describe("validateSendBody: property", () => {
         (to, at, bad) => {
           const i = at % to.length;
           to[i] = bad;
-          expect(refusal({ ...GOOD, to })).toEqual({ code: "INVALID_TO", description: `to[${i}] is not an E.164 number: ${JSON.stringify(bad)}` });
+          expect(refusal({ ...GOOD, to })).toEqual({
+            code: "INVALID_TO",
+            description: `to[${i}] is not an E.164 number: ${JSON.stringify(bad)}`,
+          });
         },
       ),
     );
@@ -233,7 +236,13 @@ describe("validateSendBody: property", () => {
 describe("sendBodySchema", () => {
   it("outputs the validated body", () => {
     const out = sendBodySchema.parse(GOOD);
-    expect(out).toEqual({ to: [{ e164: "+441234567890", country: "GB" }], message: "Hello", senderId: "Acme", encoding: "GSM-7", segments: 1 });
+    expect(out).toEqual({
+      to: [{ e164: "+441234567890", country: "GB" }],
+      message: "Hello",
+      senderId: "Acme",
+      encoding: "GSM-7",
+      segments: 1,
+    });
   });
 
   it.each([

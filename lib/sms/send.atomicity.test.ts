@@ -46,7 +46,9 @@ async function withFailingTrigger(table: string, when: string, run: () => Promis
         return NEW;
       end $$`),
   );
-  await t.db.execute(sql.raw(`create trigger test_inject_failure before insert on ${table} for each row execute function test_inject_failure()`));
+  await t.db.execute(
+    sql.raw(`create trigger test_inject_failure before insert on ${table} for each row execute function test_inject_failure()`),
+  );
   try {
     await run();
   } finally {

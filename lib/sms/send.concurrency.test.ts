@@ -11,7 +11,20 @@ import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES } from "@/lib/jobs/queue";
 import type { Jobs } from "@/lib/jobs/runtime";
 import type { TestDatabase } from "@/tests/db";
-import { countryRates, dec, decText, gbNumber, jobCount, makeWorkspace, money, NUMBERS, rows, send, setupSms, teardownSms } from "@/tests/sms";
+import {
+  countryRates,
+  dec,
+  decText,
+  gbNumber,
+  jobCount,
+  makeWorkspace,
+  money,
+  NUMBERS,
+  rows,
+  send,
+  setupSms,
+  teardownSms,
+} from "@/tests/sms";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
@@ -54,7 +67,9 @@ it("never lets simultaneous multi-recipient sends take the balance below zero", 
   // 7 × 3 recipients fit in 23 sends' worth of balance; the 8th and later cannot.
   const ws = await makeWorkspace(t, "Race 2", decText(23n * gbRate), { rateLimitPerSecond: 100_000 });
   const results = await Promise.all(
-    Array.from({ length: 20 }, () => send({ key: ws.live, body: { to: [NUMBERS.GB, NUMBERS.GB, NUMBERS.GB], message: "Three", sender_id: "Acme" } })),
+    Array.from({ length: 20 }, () =>
+      send({ key: ws.live, body: { to: [NUMBERS.GB, NUMBERS.GB, NUMBERS.GB], message: "Three", sender_id: "Acme" } }),
+    ),
   );
   expect(results.filter((r) => r.status === 200)).toHaveLength(7);
   expect(results.filter((r) => r.status === 402)).toHaveLength(13);

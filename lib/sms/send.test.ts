@@ -12,7 +12,22 @@ import { QUEUES } from "@/lib/jobs/queue";
 import type { Jobs } from "@/lib/jobs/runtime";
 import { expectApiError, makeKey } from "@/tests/api";
 import type { TestDatabase } from "@/tests/db";
-import { countryRates, dec, decText, gbNumber, jobCount, makeWorkspace, MESSAGE_ID, money, NUMBERS, numUnits, rows, send, setupSms, teardownSms } from "@/tests/sms";
+import {
+  countryRates,
+  dec,
+  decText,
+  gbNumber,
+  jobCount,
+  makeWorkspace,
+  MESSAGE_ID,
+  money,
+  NUMBERS,
+  numUnits,
+  rows,
+  send,
+  setupSms,
+  teardownSms,
+} from "@/tests/sms";
 
 let t: TestDatabase;
 let runtime: ApiRuntime;
@@ -155,16 +170,18 @@ describe("refusals: every 400/402/409 code of send, through the route", () => {
     expect(await money(t.db, mainId)).toEqual(before);
   });
 
-  it.each([["", "empty"], ["a".repeat(256), "256 characters"], ["with space", "a space"], ["clé", "non-ASCII"]])(
-    "answers 400 INVALID_PARAMETER to a malformed Idempotency-Key header (%#: %s) and sends nothing",
-    async (header) => {
-      const before = await money(t.db, mainId);
-      const res = await send({ key, body: ok, idempotencyKey: header });
-      expectApiError(res, 400, "INVALID_PARAMETER");
-      expect(res.body.description).toMatch(/Idempotency-Key/);
-      expect(await money(t.db, mainId)).toEqual(before);
-    },
-  );
+  it.each([
+    ["", "empty"],
+    ["a".repeat(256), "256 characters"],
+    ["with space", "a space"],
+    ["clé", "non-ASCII"],
+  ])("answers 400 INVALID_PARAMETER to a malformed Idempotency-Key header (%#: %s) and sends nothing", async (header) => {
+    const before = await money(t.db, mainId);
+    const res = await send({ key, body: ok, idempotencyKey: header });
+    expectApiError(res, 400, "INVALID_PARAMETER");
+    expect(res.body.description).toMatch(/Idempotency-Key/);
+    expect(await money(t.db, mainId)).toEqual(before);
+  });
 });
 
 describe("200: the documented shape, exact pricing", () => {
@@ -198,11 +215,24 @@ describe("200: the documented shape, exact pricing", () => {
     }
     expect(new Set(ids).size).toBe(3);
 
-    const stored = await t.db.select().from(messages).where(sql`${messages.messageId} in ${ids}`);
+    const stored = await t.db
+      .select()
+      .from(messages)
+      .where(sql`${messages.messageId} in ${ids}`);
     expect(stored).toHaveLength(3);
     for (const [i, dnis] of to.entries()) {
       const row = stored.find((m) => m.messageId === ids[i])!;
-      expect(row).toMatchObject({ workspaceId: mainId, mode: "live", recipient: dnis, senderId: "Acme", body: "Your code is 123456", encoding: "GSM-7", segments: 1, status: "pending", currency: "EUR" });
+      expect(row).toMatchObject({
+        workspaceId: mainId,
+        mode: "live",
+        recipient: dnis,
+        senderId: "Acme",
+        body: "Your code is 123456",
+        encoding: "GSM-7",
+        segments: 1,
+        status: "pending",
+        currency: "EUR",
+      });
       expect(dec(row.cost)).toBe(rate(["GB", "US", "FR"][i]));
     }
     expect(await jobCount(t.db, QUEUES.smsSubmit)).toBe(submitJobs + 1);
@@ -244,7 +274,10 @@ describe("200: the documented shape, exact pricing", () => {
   });
 
   it("bills at the country's highest network rate", async () => {
-    const [row] = await rows<{ min: string; max: string }>(t.db, sql`select min(rate)::text as min, max(rate)::text as max from prices where country = 'GB'`);
+    const [row] = await rows<{ min: string; max: string }>(
+      t.db,
+      sql`select min(rate)::text as min, max(rate)::text as max from prices where country = 'GB'`,
+    );
     expect(dec(row.min)).toBeLessThan(dec(row.max)); // the seed prices GB's networks differently
     await sendBilled({ to: [NUMBERS.GB], message: "Max", sender_id: "Acme" }, dec(row.max));
   });
@@ -252,12 +285,21 @@ describe("200: the documented shape, exact pricing", () => {
 
 describe("blocked countries and recipients without a price", () => {
   it("reports a blocked country per recipient, stores it failed at cost 0 and bills only the rest", async () => {
-    await t.db.update(workspaces).set({ blockedCountries: ["DE"] }).where(eq(workspaces.id, mainId));
+    await t.db
+      .update(workspaces)
+      .set({ blockedCountries: ["DE"] })
+      .where(eq(workspaces.id, mainId));
     try {
       const res = await sendBilled({ to: [NUMBERS.GB, NUMBERS.DE], message: "Hi", sender_id: "Acme" }, rate("GB"));
       expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(["accepted", "blocked_country"]);
       expect(res.body.messages).toEqual([{ dnis: NUMBERS.GB, message_id: res.body.results[0].message_id, segment_num: 1 }]);
-      expect(res.body.summary).toMatchObject({ total_recipients: 2, total_segments: 1, accepted_count: 1, blocked_count: 1, config_error_count: 0 });
+      expect(res.body.summary).toMatchObject({
+        total_recipients: 2,
+        total_segments: 1,
+        accepted_count: 1,
+        blocked_count: 1,
+        config_error_count: 0,
+      });
       const [de] = await t.db.select().from(messages).where(eq(messages.messageId, res.body.results[1].message_id));
       expect(de).toMatchObject({ recipient: NUMBERS.DE, country: "DE", status: "failed", statusCode: "blocked_country" });
       expect(dec(de.cost)).toBe(0n);
@@ -267,7 +309,10 @@ describe("blocked countries and recipients without a price", () => {
   });
 
   it("answers 200 with nothing billed when every recipient is blocked", async () => {
-    await t.db.update(workspaces).set({ blockedCountries: ["DE", "FR"] }).where(eq(workspaces.id, mainId));
+    await t.db
+      .update(workspaces)
+      .set({ blockedCountries: ["DE", "FR"] })
+      .where(eq(workspaces.id, mainId));
     try {
       const submitJobs = await jobCount(t.db, QUEUES.smsSubmit);
       const res = await sendBilled({ to: [NUMBERS.DE, NUMBERS.FR], message: "Hi", sender_id: "Acme" }, 0n);
@@ -285,7 +330,10 @@ describe("blocked countries and recipients without a price", () => {
     const res = await sendBilled({ to, message: "Hi", sender_id: "Acme" }, rate("GB"));
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(["config_error", "accepted", "config_error"]);
     expect(res.body.summary).toMatchObject({ accepted_count: 1, config_error_count: 2, blocked_count: 0, total_segments: 1 });
-    const stored = await t.db.select().from(messages).where(sql`${messages.messageId} in ${[res.body.results[0].message_id, res.body.results[2].message_id]}`);
+    const stored = await t.db
+      .select()
+      .from(messages)
+      .where(sql`${messages.messageId} in ${[res.body.results[0].message_id, res.body.results[2].message_id]}`);
     expect(stored.map((m) => [m.recipient, m.country, m.status, m.statusCode, dec(m.cost)]).sort()).toEqual(
       [
         [NUMBERS.noPrice, "CN", "failed", "config_error", 0n],

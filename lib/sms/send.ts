@@ -62,14 +62,18 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
   const idempotency = request.idempotency && { ...request.idempotency, key: `${key.mode}:${request.idempotency.key}` };
 
   const refuse = (balance: bigint) =>
-    new ApiError("INSUFFICIENT_BALANCE", balance <= 0n ? "The balance is used up: top up to send" : "The balance does not cover this send", {
-      balance: unitsToNumber(balance),
-      estimated_cost: unitsToNumber(totalCost),
-      currency: workspace.currency,
-      total_recipients: planned.length,
-      billable_recipients: accepted.length,
-      segments: input.segments,
-    });
+    new ApiError(
+      "INSUFFICIENT_BALANCE",
+      balance <= 0n ? "The balance is used up: top up to send" : "The balance does not cover this send",
+      {
+        balance: unitsToNumber(balance),
+        estimated_cost: unitsToNumber(totalCost),
+        currency: workspace.currency,
+        total_recipients: planned.length,
+        billable_recipients: accepted.length,
+        segments: input.segments,
+      },
+    );
   const covers = (balance: bigint) => balance > 0n && balance >= totalCost;
 
   try {
@@ -129,9 +133,13 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
   } catch (error) {
     if (error instanceof ApiError) throw error;
     log.error({ err: error, requestId: request.requestId }, "send failed; nothing stored");
-    throw new ApiError("DB_ERROR", `The messages could not be stored; nothing was sent or billed (request ${request.requestId}). Safe to retry.`, {
-      request_id: request.requestId,
-    });
+    throw new ApiError(
+      "DB_ERROR",
+      `The messages could not be stored; nothing was sent or billed (request ${request.requestId}). Safe to retry.`,
+      {
+        request_id: request.requestId,
+      },
+    );
   }
 }
 
@@ -175,7 +183,13 @@ async function insertMessages(tx: Tx, rows: NewMessageRow[]): Promise<{ id: numb
  * which follows at once. A send that costs nothing (every recipient refused)
  * still needs a positive balance, like any other live send.
  */
-async function debit(tx: Tx, workspaceId: number, cost: bigint, covers: (balance: bigint) => boolean, refuse: (balance: bigint) => ApiError) {
+async function debit(
+  tx: Tx,
+  workspaceId: number,
+  cost: bigint,
+  covers: (balance: bigint) => boolean,
+  refuse: (balance: bigint) => ApiError,
+) {
   if (cost > 0n) {
     const [debited] = await tx
       .update(workspaces)

@@ -78,7 +78,10 @@ const periodOf = (range: DateRange) => ({ from: range.from, to: range.to });
 
 // GET /sms/stats
 export async function smsStats(db: Db, scope: MessageScope, filter: MessageFilter) {
-  const [[counts], currency] = await Promise.all([db.select(COUNTERS).from(messages).where(filter.where(scope)), currencyOf(db, scope.workspaceId)]);
+  const [[counts], currency] = await Promise.all([
+    db.select(COUNTERS).from(messages).where(filter.where(scope)),
+    currencyOf(db, scope.workspaceId),
+  ]);
   return { status: true as const, stats: toStats(counts ?? NONE, currency), period: periodOf(filter.range) };
 }
 
@@ -88,7 +91,11 @@ const day = sql<string>`to_char(${messages.createdAt} at time zone 'UTC', 'YYYY-
 // GET /sms/stats/daily — every day of the period, empty ones included, ascending
 export async function dailyStats(db: Db, scope: MessageScope, filter: MessageFilter) {
   const [rows, currency] = await Promise.all([
-    db.select({ day, ...COUNTERS }).from(messages).where(filter.where(scope)).groupBy(day),
+    db
+      .select({ day, ...COUNTERS })
+      .from(messages)
+      .where(filter.where(scope))
+      .groupBy(day),
     currencyOf(db, scope.workspaceId),
   ]);
   const byDay = new Map(rows.map((r) => [r.day, r]));

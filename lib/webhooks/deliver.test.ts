@@ -82,15 +82,24 @@ const attemptsOf = (messageId: string) =>
   t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.messageId, messageId)).orderBy(asc(webhookDeliveries.attempt));
 
 async function waitForAttempts(messageId: string, n: number) {
-  return eventually(async () => {
-    const rows = await attemptsOf(messageId);
-    return rows.length >= n ? rows : undefined;
-  }, 20_000, `${n} attempt(s) of ${messageId}`);
+  return eventually(
+    async () => {
+      const rows = await attemptsOf(messageId);
+      return rows.length >= n ? rows : undefined;
+    },
+    20_000,
+    `${n} attempt(s) of ${messageId}`,
+  );
 }
 
 /** Jobs of this message in the queue, in any of `states` (all states when none given). */
 async function jobsOf(messageId: string, states?: string[]): Promise<number> {
-  const stateFilter = states ? sql` and state in (${sql.join(states.map((s) => sql`${s}`), sql`, `)})` : sql``;
+  const stateFilter = states
+    ? sql` and state in (${sql.join(
+        states.map((s) => sql`${s}`),
+        sql`, `,
+      )})`
+    : sql``;
   const result = (await t.db.execute(
     sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.webhookDeliver} and data->>'messageId' = ${messageId}${stateFilter}`,
   )) as unknown;
@@ -104,7 +113,12 @@ const pendingJobs = (messageId: string) => jobsOf(messageId, ["created", "retry"
 /** The receiver's own check, written here rather than imported, as a customer would write it. */
 function verify(secret: string, headers: Record<string, string | string[] | undefined>, rawBody: string): boolean {
   const timestamp = String(headers["x-webhook-timestamp"]);
-  const expected = Buffer.from("sha256=" + createHmac("sha256", secret).update(timestamp + "." + rawBody).digest("hex"));
+  const expected = Buffer.from(
+    "sha256=" +
+      createHmac("sha256", secret)
+        .update(timestamp + "." + rawBody)
+        .digest("hex"),
+  );
   const given = Buffer.from(String(headers["x-webhook-signature"] ?? ""));
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -130,7 +144,16 @@ describe("a delivery event", () => {
     expect(verify(secret, req.headers, req.body.replace("DELIVRD", "UNDELIV"))).toBe(false);
 
     const payload = JSON.parse(req.body);
-    expect(Object.keys(payload)).toEqual(["message_id", "recipient", "sender_id", "status", "status_code", "num_parts", "cost", "timestamp"]);
+    expect(Object.keys(payload)).toEqual([
+      "message_id",
+      "recipient",
+      "sender_id",
+      "status",
+      "status_code",
+      "num_parts",
+      "cost",
+      "timestamp",
+    ]);
     expect(payload).toEqual({
       message_id: message.messageId,
       recipient: "+14155551234",
@@ -141,7 +164,15 @@ describe("a delivery event", () => {
       cost: 0.017,
       timestamp: "2026-02-13T10:30:00.000Z",
     });
-    expect(row).toMatchObject({ workspaceId: t.seed.mainWorkspaceId, event: "delivery", url: r.url, attempt: 1, success: true, responseStatus: 200, error: null });
+    expect(row).toMatchObject({
+      workspaceId: t.seed.mainWorkspaceId,
+      event: "delivery",
+      url: r.url,
+      attempt: 1,
+      success: true,
+      responseStatus: 200,
+      error: null,
+    });
     expect(row.durationMs).toBeGreaterThanOrEqual(0);
     expect(await pendingJobs(message.messageId)).toBe(0);
   });
@@ -153,9 +184,16 @@ describe("a delivery event", () => {
     await waitForAttempts(message.messageId, 1);
     // Catalog order, whatever order they were chosen in.
     expect(r.requests[0].body).toBe(
-      JSON.stringify({ message_id: message.messageId, telecom_message_id: "carrier-123", status: "UNDELIV", workspace_id: t.seed.mainWorkspaceId }),
+      JSON.stringify({
+        message_id: message.messageId,
+        telecom_message_id: "carrier-123",
+        status: "UNDELIV",
+        workspace_id: t.seed.mainWorkspaceId,
+      }),
     );
-    await configure({ fields: { delivery: ["message_id", "recipient", "sender_id", "status", "status_code", "num_parts", "cost", "timestamp"] } });
+    await configure({
+      fields: { delivery: ["message_id", "recipient", "sender_id", "status", "status_code", "num_parts", "cost", "timestamp"] },
+    });
   });
 
   it("is unsigned (no X-Webhook-Signature) when the workspace has no secret", async () => {

@@ -41,7 +41,12 @@ export function webhookSignature(secret: string, timestamp: string, body: string
  * Redirects are never followed (a 3xx is a failure), and the connection goes
  * only to a public address unless WEBHOOKS_ALLOW_PRIVATE=true.
  */
-export async function deliverOnce(input: { url: string; body: string; secret?: string | null; timeoutMs?: number }): Promise<DeliveryResult> {
+export async function deliverOnce(input: {
+  url: string;
+  body: string;
+  secret?: string | null;
+  timeoutMs?: number;
+}): Promise<DeliveryResult> {
   const started = performance.now();
   const failure = (error: string, responseStatus: number | null = null): DeliveryResult => ({
     success: false,

@@ -33,7 +33,12 @@ export type WebhookSettingsPatch = {
 };
 
 const URL_COLUMN = { delivery: "deliveryUrl", click: "clickUrl", impression: "impressionUrl", conversion: "conversionUrl" } as const;
-const FIELDS_COLUMN = { delivery: "deliveryFields", click: "clickFields", impression: "impressionFields", conversion: "conversionFields" } as const;
+const FIELDS_COLUMN = {
+  delivery: "deliveryFields",
+  click: "clickFields",
+  impression: "impressionFields",
+  conversion: "conversionFields",
+} as const;
 
 /** The encryption context: a secret copied to another workspace's row fails to decrypt there. */
 const secretContext = (workspaceId: number) => `webhook:${workspaceId}`;

@@ -47,9 +47,12 @@ describe("addressRefusal", () => {
     expect(addressRefusal(address)).toContain(kind);
   });
 
-  it.each(["93.184.215.14", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e", "::ffff:8.8.8.8"])("allows the public address %s", (address) => {
-    expect(addressRefusal(address)).toBeNull();
-  });
+  it.each(["93.184.215.14", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e", "::ffff:8.8.8.8"])(
+    "allows the public address %s",
+    (address) => {
+      expect(addressRefusal(address)).toBeNull();
+    },
+  );
 });
 
 describe("assertPublicUrl", () => {
@@ -69,9 +72,12 @@ describe("assertPublicUrl", () => {
     await expect(assertPublicUrl(url)).rejects.toBeInstanceOf(UnsafeUrlError);
   });
 
-  it.each(["ftp://example.com/", "javascript:alert(1)", "file:///etc/passwd", "not a url", "http://"])("refuses %s as not an http(s) URL", async (url) => {
-    await expect(assertPublicUrl(url)).rejects.toBeInstanceOf(UnsafeUrlError);
-  });
+  it.each(["ftp://example.com/", "javascript:alert(1)", "file:///etc/passwd", "not a url", "http://"])(
+    "refuses %s as not an http(s) URL",
+    async (url) => {
+      await expect(assertPublicUrl(url)).rejects.toBeInstanceOf(UnsafeUrlError);
+    },
+  );
 
   it("names the address a name resolves to", async () => {
     await expect(assertPublicUrl("http://localhost/")).rejects.toThrow(/localhost resolves to (127\.0\.0\.1|::1)/);
@@ -114,7 +120,11 @@ describe("at connect time (DNS rebinding)", () => {
     const byName = await deliverOnce({ url: `http://localhost:${receiver.port}/hook`, body: "{}" });
     expect(byName).toMatchObject({ success: false, responseStatus: null, error: expect.stringMatching(/localhost resolves to/) });
     const literal = await deliverOnce({ url: receiver.url, body: "{}" });
-    expect(literal).toMatchObject({ success: false, responseStatus: null, error: expect.stringMatching(/127\.0\.0\.1 is a loopback address/) });
+    expect(literal).toMatchObject({
+      success: false,
+      responseStatus: null,
+      error: expect.stringMatching(/127\.0\.0\.1 is a loopback address/),
+    });
     expect(receiver.requests).toHaveLength(0);
   });
 

@@ -37,7 +37,8 @@ export function privateAddressesAllowed(): boolean {
 export function addressRefusal(text: string): string | null {
   if (!ipaddr.isValid(text)) return `${text} is not an IP address`;
   const parsed = ipaddr.parse(text);
-  const address = parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  const address =
+    parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
   const range = address.range();
   if (range !== "unicast") return `${text} is a ${describeRange(range)} address`;
   // The deprecated IPv4-compatible block ::/96 (e.g. ::7f00:1) has no range of its own in ipaddr.js.

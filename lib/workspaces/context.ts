@@ -42,10 +42,7 @@ export async function loadPortalContext(
     .orderBy(asc(organizations.id), asc(workspaces.id));
   if (rows.length === 0) return null;
 
-  const current =
-    rows.find((r) => r.workspace.id === requestedWorkspaceId) ??
-    rows.find((r) => r.workspace.isMain) ??
-    rows[0];
+  const current = rows.find((r) => r.workspace.id === requestedWorkspaceId) ?? rows.find((r) => r.workspace.isMain) ?? rows[0];
   const sameOrg = rows.filter((r) => r.organization.id === current.organization.id);
   return {
     user: current.user,

@@ -24,14 +24,21 @@ export const workspaceSettingsSchema = z.object({
 export type WorkspaceSettingsInput = z.input<typeof workspaceSettingsSchema>;
 
 export async function getWorkspaceSettings(db: Db, ctx: ActorContext) {
-  const [row] = await db.select({ blockedCountries: workspaces.blockedCountries }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  const [row] = await db
+    .select({ blockedCountries: workspaces.blockedCountries })
+    .from(workspaces)
+    .where(eq(workspaces.id, ctx.workspaceId));
   return row;
 }
 
 /** Changes the workspace's settings, audited in the same transaction. */
 export async function updateWorkspaceSettings(db: Db, ctx: ActorContext, input: z.output<typeof workspaceSettingsSchema>) {
   return db.transaction(async (tx) => {
-    const [before] = await tx.select({ blockedCountries: workspaces.blockedCountries }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId)).for("update");
+    const [before] = await tx
+      .select({ blockedCountries: workspaces.blockedCountries })
+      .from(workspaces)
+      .where(eq(workspaces.id, ctx.workspaceId))
+      .for("update");
     const changes = diff(before, input);
     if (Object.keys(changes).length === 0) return before;
     const [after] = await tx

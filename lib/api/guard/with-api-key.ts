@@ -45,7 +45,13 @@ type Gate<B extends Schema, Q extends Schema, P extends Schema> =
   | { ok: true; key: VerifiedKey; body: Out<B>; rawBody: string; query: Out<Q>; params: Out<P> }
   | { ok: false; error: ApiError; key: VerifiedKey | null };
 
-const SERVICE_TO_API = { NOT_FOUND: "NOT_FOUND", FORBIDDEN: "FORBIDDEN", INVALID_INPUT: "INVALID_BODY", CONFLICT: "CONFLICT", RATE_LIMITED: "RATE_LIMIT_EXCEEDED" } as const;
+const SERVICE_TO_API = {
+  NOT_FOUND: "NOT_FOUND",
+  FORBIDDEN: "FORBIDDEN",
+  INVALID_INPUT: "INVALID_BODY",
+  CONFLICT: "CONFLICT",
+  RATE_LIMITED: "RATE_LIMIT_EXCEEDED",
+} as const;
 
 /**
  * The one guard of /api/v1. The gate (authenticate → status → address →
@@ -131,7 +137,12 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     checkAddress(key, address);
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     const raw = hasBody && (key.hmac || config.body) ? await readBody(request) : "";
-    await checkSignature(key, { method: request.method, path: request.nextUrl.pathname, headers: request.headers, body: raw }, runtime.replays, now);
+    await checkSignature(
+      key,
+      { method: request.method, path: request.nextUrl.pathname, headers: request.headers, body: raw },
+      runtime.replays,
+      now,
+    );
     if (!grants(key.permissions, config.permission)) {
       throw new ApiError("FORBIDDEN", `This API key lacks the ${config.permission} permission`);
     }
@@ -139,7 +150,8 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     if (!rate.ok) {
       throw new ApiError("RATE_LIMIT_EXCEEDED", undefined, {}, { "Retry-After": String(rate.retryAfterSeconds) });
     }
-    const json = config.bodyOptional && raw.trim() === "" ? {} : config.body ? parseJsonObject(raw, request.headers.get("content-type")) : undefined;
+    const json =
+      config.bodyOptional && raw.trim() === "" ? {} : config.body ? parseJsonObject(raw, request.headers.get("content-type")) : undefined;
     const body = (config.body ? parseWith(config.body, json, "INVALID_BODY") : undefined) as Out<B>;
     const query = (config.query ? parseWith(config.query, queryObject(request.nextUrl), "INVALID_PARAMETER") : undefined) as Out<Q>;
     const params = (config.params ? parseWith(config.params, await segment?.params, "NOT_FOUND") : undefined) as Out<P>;

@@ -2,10 +2,25 @@ import { z } from "zod";
 import { payments, priceList, workspaceBalance } from "@/lib/account/queries";
 import { operation } from "../operation";
 
-const AUTH_ERRORS = ["UNAUTHORIZED", "INVALID_API_KEY", "API_KEY_INACTIVE", "API_KEY_EXPIRED", "IP_NOT_ALLOWED", "SIGNATURE_REQUIRED", "INVALID_SIGNATURE", "FORBIDDEN", "RATE_LIMIT_EXCEEDED", "TOO_MANY_ATTEMPTS", "INTERNAL_ERROR"] as const;
+const AUTH_ERRORS = [
+  "UNAUTHORIZED",
+  "INVALID_API_KEY",
+  "API_KEY_INACTIVE",
+  "API_KEY_EXPIRED",
+  "IP_NOT_ALLOWED",
+  "SIGNATURE_REQUIRED",
+  "INVALID_SIGNATURE",
+  "FORBIDDEN",
+  "RATE_LIMIT_EXCEEDED",
+  "TOO_MANY_ATTEMPTS",
+  "INTERNAL_ERROR",
+] as const;
 export const GUARD_ERRORS = [...AUTH_ERRORS];
 
-const dotted = z.string().regex(/^\d{4}\.\d{2}\.\d{2} \d{2}:\d{2}:\d{2}$/).meta({ example: "2026.02.13 10:15:00" });
+const dotted = z
+  .string()
+  .regex(/^\d{4}\.\d{2}\.\d{2} \d{2}:\d{2}:\d{2}$/)
+  .meta({ example: "2026.02.13 10:15:00" });
 
 export const balanceSchema = z
   .object({
@@ -48,24 +63,56 @@ const priceListSchema = z.array(priceSchema);
 
 // GET /user/balance — the workspace's balance
 export const getBalance = operation(
-  { method: "GET", path: "/user/balance", tag: "Account", summary: "Get the balance", permission: "balance.read", response: balanceSchema, errors: GUARD_ERRORS },
+  {
+    method: "GET",
+    path: "/user/balance",
+    tag: "Account",
+    summary: "Get the balance",
+    permission: "balance.read",
+    response: balanceSchema,
+    errors: GUARD_ERRORS,
+  },
   async ({ runtime, workspace }) => workspaceBalance(runtime.db, workspace.id),
 );
 
 // GET /user/pricing — the price list per network
 export const getPricing = operation(
-  { method: "GET", path: "/user/pricing", tag: "Account", summary: "Get the price list", permission: "pricing.read", response: priceListSchema, errors: GUARD_ERRORS },
+  {
+    method: "GET",
+    path: "/user/pricing",
+    tag: "Account",
+    summary: "Get the price list",
+    permission: "pricing.read",
+    response: priceListSchema,
+    errors: GUARD_ERRORS,
+  },
   async ({ runtime }) => priceList(runtime.db),
 );
 
 // POST /user/pricing — the same price list (the body is ignored, for compatibility)
 export const postPricing = operation(
-  { method: "POST", path: "/user/pricing", tag: "Account", summary: "Get the price list (POST; body ignored)", permission: "pricing.read", response: priceListSchema, errors: GUARD_ERRORS },
+  {
+    method: "POST",
+    path: "/user/pricing",
+    tag: "Account",
+    summary: "Get the price list (POST; body ignored)",
+    permission: "pricing.read",
+    response: priceListSchema,
+    errors: GUARD_ERRORS,
+  },
   async ({ runtime }) => priceList(runtime.db),
 );
 
 // GET /user/payments — deposits, usage and adjustments, newest first
 export const getPayments = operation(
-  { method: "GET", path: "/user/payments", tag: "Account", summary: "List payments (the latest 1,000, newest first)", permission: "payments.read", response: z.array(paymentSchema), errors: GUARD_ERRORS },
+  {
+    method: "GET",
+    path: "/user/payments",
+    tag: "Account",
+    summary: "List payments (the latest 1,000, newest first)",
+    permission: "payments.read",
+    response: z.array(paymentSchema),
+    errors: GUARD_ERRORS,
+  },
   async ({ runtime, workspace }) => payments(runtime.db, workspace.id),
 );

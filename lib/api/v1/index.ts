@@ -1,7 +1,15 @@
 import type { Operation } from "../operation";
 import { getBalance, getPayments, getPricing, postPricing } from "./account";
 import { sendMessages } from "./sms-send";
-import { exportMessages, getDailySmsStats, getMessageStatus, getSmsStats, getSmsStatsByCountry, listSmsMessages, listUnifiedMessages } from "./sms";
+import {
+  exportMessages,
+  getDailySmsStats,
+  getMessageStatus,
+  getSmsStats,
+  getSmsStatsByCountry,
+  listSmsMessages,
+  listUnifiedMessages,
+} from "./sms";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rollApiKey, updateApiKey } from "./keys";
 import { getWebhooks, listWebhookLogs, testWebhook, updateWebhooks } from "./webhooks";
 

@@ -124,14 +124,30 @@ export const listApiKeys = operation(
     errors: [...GUARD_ERRORS, "INVALID_PARAMETER"],
   },
   async (ctx) => {
-    const page = await listKeys(ctx.runtime.db, keyActor(ctx), { page: ctx.query.page, pageSize: ctx.query.limit, sort: "createdAt", dir: "desc", q: "" });
+    const page = await listKeys(ctx.runtime.db, keyActor(ctx), {
+      page: ctx.query.page,
+      pageSize: ctx.query.limit,
+      sort: "createdAt",
+      dir: "desc",
+      q: "",
+    });
     return { keys: page.rows.map(toApiKey), total: page.total, page: page.page, limit: page.pageSize, total_pages: page.pageCount };
   },
 );
 
 // POST /keys — create a key within this key's own permissions; returns the secret once
 export const createApiKey = operation(
-  { method: "POST", path: "/keys", tag: "API keys", summary: "Create an API key", permission: "keys.write", body: createBody, response: createdKeySchema, status: 201, errors: [...WRITE_ERRORS] },
+  {
+    method: "POST",
+    path: "/keys",
+    tag: "API keys",
+    summary: "Create an API key",
+    permission: "keys.write",
+    body: createBody,
+    response: createdKeySchema,
+    status: 201,
+    errors: [...WRITE_ERRORS],
+  },
   async (ctx) => {
     const b = ctx.body;
     const created = await createKey(ctx.runtime.db, keyActor(ctx), {
@@ -150,13 +166,32 @@ export const createApiKey = operation(
 
 // GET /keys/:id — one key
 export const getApiKey = operation(
-  { method: "GET", path: "/keys/{id}", tag: "API keys", summary: "Get an API key", permission: "keys.read", params: idParams, response: apiKeySchema, errors: [...KEY_ERRORS] },
+  {
+    method: "GET",
+    path: "/keys/{id}",
+    tag: "API keys",
+    summary: "Get an API key",
+    permission: "keys.read",
+    params: idParams,
+    response: apiKeySchema,
+    errors: [...KEY_ERRORS],
+  },
   async (ctx) => toApiKey(await getKey(ctx.runtime.db, keyActor(ctx), ctx.params.id)),
 );
 
 // PATCH /keys/:id — change name, permissions, enabled, expiry, CIDRs, postback URL, off-the-record
 export const updateApiKey = operation(
-  { method: "PATCH", path: "/keys/{id}", tag: "API keys", summary: "Update an API key", permission: "keys.write", params: idParams, body: updateBody, response: apiKeySchema, errors: [...WRITE_ERRORS] },
+  {
+    method: "PATCH",
+    path: "/keys/{id}",
+    tag: "API keys",
+    summary: "Update an API key",
+    permission: "keys.write",
+    params: idParams,
+    body: updateBody,
+    response: apiKeySchema,
+    errors: [...WRITE_ERRORS],
+  },
   async (ctx) => {
     const b = ctx.body;
     const updated = await updateKey(ctx.runtime.db, keyActor(ctx), ctx.params.id, {
@@ -174,12 +209,32 @@ export const updateApiKey = operation(
 
 // POST /keys/:id/roll — a new secret; the old one works for expires_in_seconds more (0 = stops now)
 export const rollApiKey = operation(
-  { method: "POST", path: "/keys/{id}/roll", tag: "API keys", summary: "Roll an API key", permission: "keys.write", params: idParams, body: rollBody, bodyOptional: true, response: createdKeySchema, errors: [...WRITE_ERRORS] },
+  {
+    method: "POST",
+    path: "/keys/{id}/roll",
+    tag: "API keys",
+    summary: "Roll an API key",
+    permission: "keys.write",
+    params: idParams,
+    body: rollBody,
+    bodyOptional: true,
+    response: createdKeySchema,
+    errors: [...WRITE_ERRORS],
+  },
   async (ctx) => withSecrets(await rollKey(ctx.runtime.db, keyActor(ctx), ctx.params.id, ctx.body.expires_in_seconds)),
 );
 
 // DELETE /keys/:id — revoke: refused everywhere within a second; stays listed as revoked
 export const revokeApiKey = operation(
-  { method: "DELETE", path: "/keys/{id}", tag: "API keys", summary: "Revoke an API key", permission: "keys.write", params: idParams, response: apiKeySchema, errors: [...KEY_ERRORS, "CONFLICT"] },
+  {
+    method: "DELETE",
+    path: "/keys/{id}",
+    tag: "API keys",
+    summary: "Revoke an API key",
+    permission: "keys.write",
+    params: idParams,
+    response: apiKeySchema,
+    errors: [...KEY_ERRORS, "CONFLICT"],
+  },
   async (ctx) => toApiKey(await revokeKey(ctx.runtime.db, keyActor(ctx), ctx.params.id)),
 );

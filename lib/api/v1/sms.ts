@@ -13,7 +13,9 @@ import { GUARD_ERRORS } from "./account";
 
 const READ_ERRORS = [...GUARD_ERRORS, "INVALID_PARAMETER"] as const;
 
-const status = z.enum(MESSAGE_STATUSES).meta({ description: "pending, sent (not final); DELIVRD, UNDELIV, REJECTD, EXPIRED, UNKNOWN, failed (final)" });
+const status = z
+  .enum(MESSAGE_STATUSES)
+  .meta({ description: "pending, sent (not final); DELIVRD, UNDELIV, REJECTD, EXPIRED, UNKNOWN, failed (final)" });
 const money = z.number().meta({ description: "In the workspace currency", example: 0.0085 });
 const instant = z.iso.datetime();
 const messageId = z.string().meta({ example: "api_42_1743667200123456789_a3f8b2c1d9e45f67" });
@@ -97,9 +99,14 @@ const period = z.object({ from: day, to: day }).meta({ id: "StatsPeriod", descri
 
 export const smsStatsSchema = z.object(counters).meta({ id: "SmsStats" });
 const dailySchema = z.object({ date: day, ...counters }).meta({ id: "SmsDailyStats" });
-const countrySchema = z.object({ country: z.string().meta({ description: "ISO 3166 alpha-2; ZZ = no country" }), country_name: z.string(), ...counters }).meta({ id: "SmsCountryStats" });
+const countrySchema = z
+  .object({ country: z.string().meta({ description: "ISO 3166 alpha-2; ZZ = no country" }), country_name: z.string(), ...counters })
+  .meta({ id: "SmsCountryStats" });
 
-const scopeOf = (ctx: { key: VerifiedKey; workspace: { id: number } }): MessageScope => ({ workspaceId: ctx.workspace.id, mode: ctx.key.mode });
+const scopeOf = (ctx: { key: VerifiedKey; workspace: { id: number } }): MessageScope => ({
+  workspaceId: ctx.workspace.id,
+  mode: ctx.key.mode,
+});
 
 // GET /sms/status/:message_id — one message of this workspace and mode
 export const getMessageStatus = operation(
@@ -157,7 +164,9 @@ export const exportMessages = operation(
       "Streams `text/csv; charset=utf-8` (RFC 4180), newest first, at most 1,000,000 rows. Message texts are not exported; a free-text cell starting with = + - @, tab or CR is prefixed with '.",
     permission: "sms.read",
     query: exportQuery,
-    response: z.string().meta({ example: "id,source,message_id,recipient,country,sender_id,status,status_code,segments,cost,currency,sent_at,delivered_at" }),
+    response: z
+      .string()
+      .meta({ example: "id,source,message_id,recipient,country,sender_id,status,status_code,segments,cost,currency,sent_at,delivered_at" }),
     responseType: "text/csv",
     errors: [...READ_ERRORS],
   },

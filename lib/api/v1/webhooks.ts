@@ -4,7 +4,13 @@ import { attemptDelivery, type DeliveryJob } from "@/lib/webhooks/deliver";
 import { CLICK_FIELDS, CONVERSION_FIELDS, DELIVERY_FIELDS, EVENT_FIELDS, IMPRESSION_FIELDS } from "@/lib/webhooks/fields";
 import { listDeliveryLogs, recordAttempt } from "@/lib/webhooks/logs";
 import { samplePayload } from "@/lib/webhooks/payload";
-import { getWebhookSettings, SIGNING_SECRET_MAX, updateWebhookSettings, type WebhookSettingsPatch, type WebhookSettingsView } from "@/lib/webhooks/settings";
+import {
+  getWebhookSettings,
+  SIGNING_SECRET_MAX,
+  updateWebhookSettings,
+  type WebhookSettingsPatch,
+  type WebhookSettingsView,
+} from "@/lib/webhooks/settings";
 import { assertPublicUrl, parseHttpUrl, UnsafeUrlError } from "@/lib/webhooks/url-safety";
 import { ApiError, type ApiErrorCode } from "../errors";
 import { keyActor } from "../key-actor";
@@ -73,7 +79,7 @@ const urlField = (event: WebhookEvent) =>
     "INVALID_URL",
     (value) => {
       if (value === null || value === "") return { ok: true, value: null };
-      if (typeof value !== "string") return { ok: false, message: "must be an http(s) URL, or null or \"\" to disable" };
+      if (typeof value !== "string") return { ok: false, message: 'must be an http(s) URL, or null or "" to disable' };
       const url = value.trim();
       if (url === "") return { ok: true, value: null };
       if (url.length > MAX_URL_LENGTH) return { ok: false, message: `must be at most ${MAX_URL_LENGTH} characters` };
@@ -84,7 +90,12 @@ const urlField = (event: WebhookEvent) =>
       }
       return { ok: true, value: url };
     },
-    { type: ["string", "null"], format: "uri", maxLength: MAX_URL_LENGTH, description: `Where ${event} events go (http or https, public address); null or "" disables them.` },
+    {
+      type: ["string", "null"],
+      format: "uri",
+      maxLength: MAX_URL_LENGTH,
+      description: `Where ${event} events go (http or https, public address); null or "" disables them.`,
+    },
   );
 
 const fieldsField = (event: WebhookEvent) =>
@@ -94,17 +105,27 @@ const fieldsField = (event: WebhookEvent) =>
       const allowed = EVENT_FIELDS[event];
       if (!Array.isArray(value) || value.length === 0) return { ok: false, message: `must be a non-empty list of ${event} fields` };
       const unknown = value.find((f) => typeof f !== "string" || !allowed.includes(f));
-      if (unknown !== undefined) return { ok: false, message: `unknown ${event} field ${JSON.stringify(unknown)} (allowed: ${allowed.join(", ")})` };
+      if (unknown !== undefined)
+        return { ok: false, message: `unknown ${event} field ${JSON.stringify(unknown)} (allowed: ${allowed.join(", ")})` };
       return { ok: true, value: value as string[] };
     },
-    { type: "array", minItems: 1, items: { type: "string", enum: [...EVENT_FIELDS[event]] }, description: `The fields of ${event} payloads.` },
+    {
+      type: "array",
+      minItems: 1,
+      items: { type: "string", enum: [...EVENT_FIELDS[event]] },
+      description: `The fields of ${event} payloads.`,
+    },
   );
 
 const toggleField = (description: string) =>
-  coded<boolean>("INVALID_TOGGLE", (value) => (typeof value === "boolean" ? { ok: true, value } : { ok: false, message: "must be true or false" }), {
-    type: "boolean",
-    description,
-  });
+  coded<boolean>(
+    "INVALID_TOGGLE",
+    (value) => (typeof value === "boolean" ? { ok: true, value } : { ok: false, message: "must be true or false" }),
+    {
+      type: "boolean",
+      description,
+    },
+  );
 
 const secretField = coded<string>(
   "INVALID_SECRET",
@@ -112,7 +133,13 @@ const secretField = coded<string>(
     typeof value === "string" && value.length >= 1 && value.length <= SIGNING_SECRET_MAX
       ? { ok: true, value }
       : { ok: false, message: `must be a string of 1–${SIGNING_SECRET_MAX} characters` },
-  { type: "string", minLength: 1, maxLength: SIGNING_SECRET_MAX, writeOnly: true, description: "Sets or rotates the secret that signs deliveries. Never returned." },
+  {
+    type: "string",
+    minLength: 1,
+    maxLength: SIGNING_SECRET_MAX,
+    writeOnly: true,
+    description: "Sets or rotates the secret that signs deliveries. Never returned.",
+  },
 );
 
 /** PUT /user/webhooks: any subset; unknown fields (e.g. signing_secret_set from a GET) are ignored. */
@@ -132,7 +159,11 @@ export const updateWebhooksBody = z
   })
   .superRefine((body, ctx) => {
     if (body.signing_secret !== undefined && body.clear_signing_secret === true) {
-      ctx.addIssue({ code: "custom", message: "signing_secret and clear_signing_secret: true cannot be sent together", params: { error_code: "CONFLICTING_FIELDS" } });
+      ctx.addIssue({
+        code: "custom",
+        message: "signing_secret and clear_signing_secret: true cannot be sent together",
+        params: { error_code: "CONFLICTING_FIELDS" },
+      });
     }
   })
   .meta({ id: "UpdateWebhookSettings" });
@@ -157,7 +188,15 @@ const WRITE_ERRORS = [...GUARD_ERRORS, "INVALID_BODY", "PAYLOAD_TOO_LARGE", "UNS
 
 // GET /user/webhooks — the workspace's webhook settings (never the secret)
 export const getWebhooks = operation(
-  { method: "GET", path: "/user/webhooks", tag: "Webhooks", summary: "Get webhook settings", permission: "webhooks.read", response: settingsResponse, errors: GUARD_ERRORS },
+  {
+    method: "GET",
+    path: "/user/webhooks",
+    tag: "Webhooks",
+    summary: "Get webhook settings",
+    permission: "webhooks.read",
+    response: settingsResponse,
+    errors: GUARD_ERRORS,
+  },
   async ({ runtime, workspace }) => toApiSettings(await getWebhookSettings(runtime.db, workspace.id)),
 );
 
@@ -224,10 +263,32 @@ export const testWebhook = operation(
     const url = settings.urls[event];
     if (!url) throw new ApiError("NO_WEBHOOK_URL", `No ${event}_url is set for this workspace`);
     const payload = samplePayload(event, ctx.workspace.id, settings.fields[event]);
-    const job: DeliveryJob = { workspaceId: ctx.workspace.id, keyId: ctx.key.id, event, url, messageId: String(payload.message_id), payload, attempt: 1 };
+    const job: DeliveryJob = {
+      workspaceId: ctx.workspace.id,
+      keyId: ctx.key.id,
+      event,
+      url,
+      messageId: String(payload.message_id),
+      payload,
+      attempt: 1,
+    };
     const outcome = await attemptDelivery(ctx.runtime.db, job);
-    await recordAttempt(ctx.runtime.db, { ...job, success: outcome.success, responseStatus: outcome.responseStatus, durationMs: outcome.durationMs, error: outcome.error });
-    return { status: true, event, url, success: outcome.success, response_status: outcome.responseStatus, duration_ms: outcome.durationMs, error: outcome.error };
+    await recordAttempt(ctx.runtime.db, {
+      ...job,
+      success: outcome.success,
+      responseStatus: outcome.responseStatus,
+      durationMs: outcome.durationMs,
+      error: outcome.error,
+    });
+    return {
+      status: true,
+      event,
+      url,
+      success: outcome.success,
+      response_status: outcome.responseStatus,
+      duration_ms: outcome.durationMs,
+      error: outcome.error,
+    };
   },
 );
 
@@ -254,11 +315,26 @@ const logEntrySchema = z
     created_at: z.iso.datetime(),
   })
   .meta({ id: "WebhookDelivery" });
-const logsResponse = z.object({ logs: z.array(logEntrySchema), total: z.number(), page: z.number(), limit: z.number(), total_pages: z.number() });
+const logsResponse = z.object({
+  logs: z.array(logEntrySchema),
+  total: z.number(),
+  page: z.number(),
+  limit: z.number(),
+  total_pages: z.number(),
+});
 
 // GET /user/webhooks/logs — every delivery attempt, newest first
 export const listWebhookLogs = operation(
-  { method: "GET", path: "/user/webhooks/logs", tag: "Webhooks", summary: "List webhook delivery attempts", permission: "webhooks.read", query: logsQuery, response: logsResponse, errors: [...GUARD_ERRORS, "INVALID_PARAMETER"] },
+  {
+    method: "GET",
+    path: "/user/webhooks/logs",
+    tag: "Webhooks",
+    summary: "List webhook delivery attempts",
+    permission: "webhooks.read",
+    query: logsQuery,
+    response: logsResponse,
+    errors: [...GUARD_ERRORS, "INVALID_PARAMETER"],
+  },
   async ({ runtime, workspace, query }) => {
     const page = await listDeliveryLogs(runtime.db, workspace.id, query);
     return {

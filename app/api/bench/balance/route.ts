@@ -17,7 +17,9 @@ export async function GET(request: NextRequest): Promise<Response> {
   }
   const workspaceId = Number(request.nextUrl.searchParams.get("workspace"));
   if (!Number.isInteger(workspaceId) || workspaceId <= 0) {
-    return json({ status: false, error_code: "INVALID_PARAMETER", description: "workspace must be a workspace id" }, requestId, { status: 400 });
+    return json({ status: false, error_code: "INVALID_PARAMETER", description: "workspace must be a workspace id" }, requestId, {
+      status: 400,
+    });
   }
   // The same db handle and query as the guarded endpoint's handler.
   const { db } = await getApiRuntime();

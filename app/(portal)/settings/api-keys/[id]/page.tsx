@@ -37,10 +37,12 @@ export default async function ApiKeyPage({
   const period: ActivityPeriod = typeof requested === "string" && requested in ACTIVITY_PERIODS ? (requested as ActivityPeriod) : "24h";
   if (!keyIdSchema.safeParse(id).success) notFound();
   const db = await getDb();
-  const loaded = await Promise.all([getKey(db, context, id), listKeyAudit(db, context, id), keyActivity(db, context, id, period)]).catch((error) => {
-    if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
-    throw error;
-  });
+  const loaded = await Promise.all([getKey(db, context, id), listKeyAudit(db, context, id), keyActivity(db, context, id, period)]).catch(
+    (error) => {
+      if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
+      throw error;
+    },
+  );
   if (!loaded) notFound();
   const [key, audit, activity] = loaded;
 
@@ -95,11 +97,21 @@ export default async function ApiKeyPage({
         <table className="mt-3 min-w-full text-sm">
           <thead>
             <tr className="text-left text-slate-600">
-              <th scope="col" className="py-1 pr-4 font-medium">When</th>
-              <th scope="col" className="py-1 pr-4 font-medium">Who</th>
-              <th scope="col" className="py-1 pr-4 font-medium">What</th>
-              <th scope="col" className="py-1 pr-4 font-medium">Changes</th>
-              <th scope="col" className="py-1 font-medium">From</th>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                When
+              </th>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                Who
+              </th>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                What
+              </th>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                Changes
+              </th>
+              <th scope="col" className="py-1 font-medium">
+                From
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
