@@ -1,8 +1,7 @@
-// Runs once per server process (not during `next build`): opens the database and
-// starts the job queue and its workers, so delivery reports and webhooks flow
-// even before the first request.
+// Runs once per server process (not during `next build`); requests wait for it.
+// Node-only code is imported dynamically, so the edge bundle never sees it.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getJobs } = await import("./lib/jobs/runtime");
-  await getJobs();
+  const { startServerRuntime } = await import("./lib/runtime/start");
+  await startServerRuntime();
 }

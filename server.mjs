@@ -6,10 +6,8 @@ import { createServer } from "node:http";
 import { getHeapStatistics } from "node:v8";
 import nextEnv from "@next/env";
 import next from "next";
-import { decideClientAddress } from "./scripts/client-address.mjs";
-import { ensureLocalSecrets } from "./scripts/local-secrets.mjs";
-
-const CLIENT_ADDRESS_HEADER = "x-portal-client-address"; // same as lib/net/client-address.ts
+import { CLIENT_ADDRESS_HEADER, decideClientAddress } from "./lib/server/client-address.mjs";
+import { ensureLocalSecrets } from "./lib/server/local-secrets.mjs";
 
 const dev = process.argv.includes("--dev");
 nextEnv.loadEnvConfig(process.cwd(), dev);

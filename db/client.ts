@@ -34,8 +34,6 @@ export type OpenOptions = {
   dataDir?: string;
   /** Connections in the pool (Postgres only). */
   max?: number;
-  /** After migrating, seed demo data when the database has no organization yet. */
-  seed?: (db: Db) => Promise<void>;
 };
 
 /** The rows of a raw statement on either driver (postgres.js answers an array, PGlite an object with `rows`). */
@@ -55,7 +53,7 @@ export function toDriverParam(value: unknown): unknown {
 }
 
 const MIGRATIONS = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
-// One number for every instance: migrations and the first seed run under this lock.
+// One number for every instance: migrations run under this lock.
 const MIGRATION_LOCK = 7_422_001;
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -70,7 +68,6 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     const adminDb = drizzlePostgres({ client: admin, schema });
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     await migrate(adminDb, { migrationsFolder: MIGRATIONS });
-    await options.seed?.(adminDb);
     await admin`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await admin.end();
@@ -111,7 +108,6 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   const db = drizzle({ client, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   const typed = db as unknown as Db;
-  await options.seed?.(typed);
   return {
     db: typed,
     driver: "pglite",

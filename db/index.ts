@@ -1,6 +1,5 @@
 import path from "node:path";
 import { openDatabase, type Database, type Db } from "./client";
-import { seedIfEmpty } from "./seed";
 
 export type { Db, Tx, DbOrTx } from "./client";
 
@@ -12,13 +11,16 @@ export function defaultPgliteDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DATA_DIR ?? path.join(".data", "pglite"));
 }
 
-/** The process's database, opened lazily (never at import: `next build` imports modules). */
+/**
+ * The process's database, opened (and migrated) lazily, never at import: `next
+ * build` imports modules. Seeding is not part of opening: the server does it once
+ * at start (lib/runtime/start.ts).
+ */
 export function getDatabase(): Promise<Database> {
   globalForDb.__portalDb ??= openDatabase({
     url: process.env.DATABASE_URL || undefined,
     dataDir: process.env.DATABASE_URL ? undefined : defaultPgliteDir(),
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-    seed: seedIfEmpty,
   }).catch((error) => {
     globalForDb.__portalDb = undefined;
     throw error;

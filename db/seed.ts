@@ -1,9 +1,9 @@
-import { count } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { generateKey } from "@/lib/keys/format";
 import { newKeyId } from "@/lib/keys/ids";
 import type { Role } from "@/lib/permissions/catalog";
-import type { Db } from "./client";
+import type { DbOrTx } from "./client";
 import { SEED_PRICES } from "./seed-data/prices";
 import { apiKeys, ledgerEntries, memberships, organizations, prices, users, workspaces } from "./schema";
 
@@ -21,19 +21,28 @@ export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role
   { email: "viewer@acme.test", name: "Vera Viewer", role: "viewer" },
 ];
 
+// One number for every instance: instances starting together seed once.
+const SEED_LOCK = 7_422_002;
+
 /**
  * First start of an empty database: the price list (product data, always), then
  * the demo organization, its workspaces and people (unless SEED_DEMO_DATA=false).
+ * A script, not part of opening the database: the server runs it once at start
+ * (lib/runtime/start.ts), the tests and the bench call what they need.
  */
-export async function seedIfEmpty(db: Db): Promise<void> {
-  await seedPricesIfEmpty(db);
-  if (process.env.SEED_DEMO_DATA === "false") return;
-  const [{ n }] = await db.select({ n: count() }).from(organizations);
-  if (n > 0) return;
-  await seedDemo(db, demoPassword());
+export async function seedIfEmpty(db: DbOrTx): Promise<void> {
+  const password = demoPassword();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+    await seedPricesIfEmpty(tx);
+    if (process.env.SEED_DEMO_DATA === "false") return;
+    const [{ n }] = await tx.select({ n: count() }).from(organizations);
+    if (n > 0) return;
+    await seedDemo(tx, password);
+  });
 }
 
-export async function seedPricesIfEmpty(db: Db): Promise<void> {
+export async function seedPricesIfEmpty(db: DbOrTx): Promise<void> {
   const [{ n }] = await db.select({ n: count() }).from(prices);
   if (n > 0) return;
   await db
@@ -48,7 +57,7 @@ export type DemoSeed = {
   userIds: Record<Role, number>;
 };
 
-export async function seedDemo(db: Db, password: string): Promise<DemoSeed> {
+export async function seedDemo(db: DbOrTx, password: string): Promise<DemoSeed> {
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const [org] = await tx.insert(organizations).values({ name: "Acme" }).returning();

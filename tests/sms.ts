@@ -12,7 +12,7 @@ import * as schema from "@/db/schema";
 import { ledgerEntries, workspaces } from "@/db/schema";
 import type { Db, DbOrTx } from "@/db/client";
 import type { ApiRuntime } from "@/lib/api/runtime";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
+import { createJobs, installJobs, type Jobs } from "@/lib/runtime/jobs";
 import { callApi, makeKey, randomAddress, startRuntime } from "./api";
 import { createTestDatabase, type TestDatabase } from "./db";
 

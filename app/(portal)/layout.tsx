@@ -2,9 +2,9 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { NavLink } from "@/components/shell/nav-link";
 import { WorkspaceSwitcher } from "@/components/shell/workspace-switcher";
-import { requirePortalContext } from "@/lib/auth/session";
+import { requirePortalContext } from "@/lib/portal/session";
 import { hasPortalRight, ROLE_LABELS } from "@/lib/permissions/catalog";
-import { signOutAction } from "@/lib/workspaces/actions";
+import { signOutAction } from "@/lib/portal/server-actions/workspaces";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const context = await requirePortalContext();

@@ -1,18 +1,13 @@
 import Link from "next/link";
-import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { workspaces } from "@/db/schema";
-import { requirePortalContext } from "@/lib/auth/session";
+import { workspaceBalance } from "@/lib/account/queries";
+import { requirePortalContext } from "@/lib/portal/session";
 import { hasPortalRight, ROLE_LABELS } from "@/lib/permissions/catalog";
 
 export default async function OverviewPage() {
   const context = await requirePortalContext();
-  const db = await getDb();
-  const [workspace] = await db
-    .select({ balance: workspaces.balance, currency: workspaces.currency })
-    .from(workspaces)
-    .where(eq(workspaces.id, context.workspaceId));
-  const balance = new Intl.NumberFormat("en-GB", { style: "currency", currency: workspace.currency }).format(Number(workspace.balance));
+  const workspace = await workspaceBalance(await getDb(), context.workspaceId);
+  const balance = new Intl.NumberFormat("en-GB", { style: "currency", currency: workspace.currency }).format(workspace.balance);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{context.workspace.name}</h1>

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, TextInput } from "@/components/ui/field";
-import { signInAction, type SignInState } from "@/lib/auth/sign-in-action";
+import { signInAction, type SignInState } from "@/lib/portal/server-actions/sign-in";
 
 export function SignInForm() {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});

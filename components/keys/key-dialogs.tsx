@@ -8,7 +8,7 @@ import { RevokeDialog } from "./revoke-dialog";
 import { RollDialog } from "./roll-dialog";
 import { SecretDialog, type ShownSecret } from "./secret-dialog";
 import type { CreatedKey } from "@/lib/keys/service";
-import { createKeyAction, revokeKeyAction, rollKeyAction, setKeyEnabledAction, updateKeyAction } from "@/lib/keys/server-actions";
+import { createKeyAction, revokeKeyAction, rollKeyAction, setKeyEnabledAction, updateKeyAction } from "@/lib/portal/server-actions/keys";
 import type { KeyView } from "@/lib/keys/view";
 import type { Role } from "@/lib/permissions/catalog";
 

@@ -6,7 +6,7 @@ import { Controller, useFieldArray, useForm, useWatch, type FieldPath, type Reso
 import { Button } from "@/components/ui/button";
 import { CheckboxField, Field, FieldError, TextInput, inputClass } from "@/components/ui/field";
 import { PermissionPicker } from "./permission-picker";
-import type { ActionResult } from "@/lib/actions/define";
+import type { ActionResult } from "@/lib/portal/define-action";
 import { formatDate } from "@/lib/format/dates";
 import {
   EXPIRY_CHOICES,

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef } from "react";
-import { switchWorkspaceAction } from "@/lib/workspaces/actions";
+import { switchWorkspaceAction } from "@/lib/portal/server-actions/workspaces";
 import type { WorkspaceSummary } from "@/lib/workspaces/context";
 
 export function WorkspaceSwitcher({ current, workspaces }: { current: number; workspaces: WorkspaceSummary[] }) {

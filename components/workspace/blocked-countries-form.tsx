@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { updateWorkspaceSettingsAction } from "@/lib/workspaces/settings-actions";
+import { updateWorkspaceSettingsAction } from "@/lib/portal/server-actions/workspace-settings";
 
 /** Blocked destination countries: recipients there come back blocked_country and are not billed. */
 export function BlockedCountriesForm({ initial, countries }: { initial: string[]; countries: { code: string; name: string }[] }) {

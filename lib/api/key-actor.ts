@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ActorContext } from "@/lib/workspaces/actor";
+import type { ActorContext } from "@/lib/context/actor";
 import type { HandlerContext } from "./guard/with-api-key";
 
 /**

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "@/db";
 import { auditEvents, type AuditChanges } from "@/db/schema";
-import type { ActorContext } from "@/lib/workspaces/actor";
+import type { ActorContext } from "@/lib/context/actor";
 
 export type AuditEntry = {
   action: string;

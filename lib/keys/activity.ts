@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { apiRequestCounts, apiRequests } from "@/db/schema";
-import type { ActorContext } from "@/lib/workspaces/actor";
+import type { ActorContext } from "@/lib/context/actor";
 import { getKey } from "./service";
 
 export const ACTIVITY_PERIODS = {

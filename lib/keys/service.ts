@@ -5,7 +5,7 @@ import { diff, recordAudit } from "@/lib/audit/record";
 import { ServiceError, notFound } from "@/lib/errors/service-error";
 import { WILDCARD, type Permission } from "@/lib/permissions/catalog";
 import { beyond } from "@/lib/permissions/math";
-import type { ActorContext } from "@/lib/workspaces/actor";
+import type { ActorContext } from "@/lib/context/actor";
 import { encryptSecret } from "./encryption";
 import { generateKey, generateSigningSecret } from "./format";
 import { newKeyId } from "./ids";

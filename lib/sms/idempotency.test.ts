@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ledgerEntries, workspaces } from "@/db/schema";
 import { openDatabase } from "@/db/client";
 import { createApiRuntime, installApiRuntime, type ApiRuntime } from "@/lib/api/runtime";
-import { createJobs, installJobs, type Jobs } from "@/lib/jobs/runtime";
+import { createJobs, installJobs, type Jobs } from "@/lib/runtime/jobs";
 import { expectApiError } from "@/tests/api";
 import type { TestDatabase } from "@/tests/db";
 import { gbNumber, makeWorkspace, money, NUMBERS, rows, send, setupSms, teardownSms } from "@/tests/sms";

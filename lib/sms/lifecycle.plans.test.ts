@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { messages } from "@/db/schema";
 import { toDriverParam } from "@/db/client";
 import type { ApiRuntime } from "@/lib/api/runtime";
-import type { Jobs } from "@/lib/jobs/runtime";
+import type { Jobs } from "@/lib/runtime/jobs";
 import type { TestDatabase } from "@/tests/db";
 import { gbNumber, makeWorkspace, recordingDb, send, setupSms, teardownSms } from "@/tests/sms";
 import { handleReportJob, handleSubmitJob } from "./lifecycle";

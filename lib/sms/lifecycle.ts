@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { executeRows } from "@/db/client";
 import { FINAL_STATUSES, ledgerEntries, MESSAGE_STATUSES, messages, workspaces, type MessageStatus } from "@/db/schema";
 import { toUnits, fromUnits } from "@/lib/billing/money";
-import { QUEUES, type Queue } from "@/lib/jobs/queue";
+import { QUEUES, type Queue } from "@/lib/queue/queue";
 import { enqueueDeliveryWebhook, enqueueDeliveryWebhooks } from "@/lib/webhooks/deliver";
 import type { Carrier, FinalReport } from "./carrier";
 

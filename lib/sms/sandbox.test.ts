@@ -8,8 +8,8 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "@/db/schema";
 import type { ApiRuntime } from "@/lib/api/runtime";
-import { QUEUES } from "@/lib/jobs/queue";
-import type { Jobs } from "@/lib/jobs/runtime";
+import { QUEUES } from "@/lib/queue/queue";
+import type { Jobs } from "@/lib/runtime/jobs";
 import { expectApiError } from "@/tests/api";
 import type { TestDatabase } from "@/tests/db";
 import {

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { ApiErrorCode } from "@/lib/api/errors";
 import { countSegments, MAX_SEGMENTS, type Encoding } from "./encoding";
 import { isValidSenderId, parseRecipient } from "./phone";
 
@@ -28,9 +27,20 @@ export type SendBody = {
   segments: number;
 };
 
-export type SendBodyResult = { ok: true; value: SendBody } | { ok: false; code: ApiErrorCode; description: string };
+/** The contract's codes for a refused send body (docs/api-v1.md §2); the API answers them as they are. */
+export const SEND_INPUT_CODES = [
+  "INVALID_BODY",
+  "INVALID_TO",
+  "TOO_MANY_RECIPIENTS",
+  "INVALID_MESSAGE",
+  "MESSAGE_TOO_LONG",
+  "INVALID_SENDER",
+] as const;
+export type SendInputCode = (typeof SEND_INPUT_CODES)[number];
 
-const fail = (code: ApiErrorCode, description: string): SendBodyResult => ({ ok: false, code, description });
+export type SendBodyResult = { ok: true; value: SendBody } | { ok: false; code: SendInputCode; description: string };
+
+const fail = (code: SendInputCode, description: string): SendBodyResult => ({ ok: false, code, description });
 
 /** A value for a description: JSON, cut short so a 60 KB string does not come back whole. */
 function show(value: unknown): string {

@@ -8,8 +8,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ApiRuntime } from "@/lib/api/runtime";
-import { QUEUES } from "@/lib/jobs/queue";
-import type { Jobs } from "@/lib/jobs/runtime";
+import { QUEUES } from "@/lib/queue/queue";
+import type { Jobs } from "@/lib/runtime/jobs";
 import type { TestDatabase } from "@/tests/db";
 import {
   countryRates,

@@ -3,9 +3,9 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { executeRows, type Tx } from "@/db/client";
 import { idempotencyKeys, ledgerEntries, messages, workspaces } from "@/db/schema";
-import { ApiError } from "@/lib/api/errors";
+import { ServiceError } from "@/lib/errors/service-error";
 import { fromUnits, toUnits, unitsToNumber } from "@/lib/billing/money";
-import { QUEUES, type Queue } from "@/lib/jobs/queue";
+import { QUEUES, type Queue } from "@/lib/queue/queue";
 import type { VerifiedKey } from "@/lib/keys/verify";
 import { log } from "@/lib/log";
 import type { Carrier } from "./carrier";
@@ -41,7 +41,7 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
   const { key } = request;
   const live = key.mode === "live";
   const carrier = deps.carriers[key.mode];
-  if (!live && !carrier.available()) throw new ApiError("SANDBOX_UNAVAILABLE");
+  if (!live && !carrier.available()) throw new ServiceError("SANDBOX_UNAVAILABLE", "The sandbox is unavailable");
 
   const [workspace] = await deps.db
     .select({ currency: workspaces.currency, blocked: workspaces.blockedCountries, balance: workspaces.balance })
@@ -62,9 +62,10 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
   const idempotency = request.idempotency && { ...request.idempotency, key: `${key.mode}:${request.idempotency.key}` };
 
   const refuse = (balance: bigint) =>
-    new ApiError(
+    new ServiceError(
       "INSUFFICIENT_BALANCE",
       balance <= 0n ? "The balance is used up: top up to send" : "The balance does not cover this send",
+      undefined,
       {
         balance: unitsToNumber(balance),
         estimated_cost: unitsToNumber(totalCost),
@@ -131,11 +132,12 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
       return outcome;
     });
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof ServiceError) throw error;
     log.error({ err: error, requestId: request.requestId }, "send failed; nothing stored");
-    throw new ApiError(
-      "DB_ERROR",
+    throw new ServiceError(
+      "NOT_STORED",
       `The messages could not be stored; nothing was sent or billed (request ${request.requestId}). Safe to retry.`,
+      undefined,
       {
         request_id: request.requestId,
       },
@@ -188,7 +190,7 @@ async function debit(
   workspaceId: number,
   cost: bigint,
   covers: (balance: bigint) => boolean,
-  refuse: (balance: bigint) => ApiError,
+  refuse: (balance: bigint) => ServiceError,
 ) {
   if (cost > 0n) {
     const [debited] = await tx
@@ -226,7 +228,8 @@ async function claimIdempotencyKey(
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.workspaceId, workspaceId), eq(idempotencyKeys.key, idempotency.key)));
-  if (existing.bodyHash !== idempotency.bodyHash) throw new ApiError("IDEMPOTENCY_KEY_REUSED");
+  if (existing.bodyHash !== idempotency.bodyHash)
+    throw new ServiceError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different body");
   return { status: existing.statusCode ?? 200, body: existing.response as Record<string, unknown> };
 }
 

@@ -8,7 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messages, webhookDeliveries } from "@/db/schema";
-import { QUEUES, startQueue, type Queue } from "@/lib/jobs/queue";
+import { QUEUES, startQueue, type Queue } from "@/lib/queue/queue";
 import { contextFor } from "@/lib/workspaces/context";
 import { makeKey } from "@/tests/api";
 import { createTestDatabase, type TestDatabase } from "@/tests/db";

@@ -15,7 +15,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/db";
 import { apiKeys, WEBHOOK_EVENTS, type messages } from "@/db/schema";
-import { QUEUES, type Queue } from "@/lib/jobs/queue";
+import { QUEUES, type Queue } from "@/lib/queue/queue";
 import { log } from "@/lib/log";
 import { recordAttempt } from "./logs";
 import { buildDeliveryPayload, serializePayload } from "./payload";

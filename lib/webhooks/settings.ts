@@ -8,7 +8,7 @@ import type { Db, DbOrTx } from "@/db";
 import { WEBHOOK_EVENTS, webhookSettings, type WebhookEvent } from "@/db/schema";
 import { diff, recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret } from "@/lib/keys/encryption";
-import type { ActorContext } from "@/lib/workspaces/actor";
+import type { ActorContext } from "@/lib/context/actor";
 import { fieldsOrDefault, normalizeFields } from "./fields";
 
 export const SIGNING_SECRET_MAX = 64;

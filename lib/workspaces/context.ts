@@ -3,7 +3,7 @@ import type { DbOrTx } from "@/db";
 import { memberships, organizations, users, workspaces } from "@/db/schema";
 import type { Role } from "@/lib/permissions/catalog";
 import { ceilingOf } from "@/lib/permissions/math";
-import type { ActorContext } from "./actor";
+import type { ActorContext } from "@/lib/context/actor";
 
 export type WorkspaceSummary = { id: number; name: string; isMain: boolean };
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db";
 import { workspaces } from "@/db/schema";
 import { diff, recordAudit } from "@/lib/audit/record";
-import type { ActorContext } from "./actor";
+import type { ActorContext } from "@/lib/context/actor";
 
 // ISO 3166-1 alpha-2 codes the runtime knows (Intl), so a typo cannot block nothing silently.
 const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });

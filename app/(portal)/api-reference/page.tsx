@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { SwaggerView } from "@/components/api-reference/swagger-view";
-import { requirePortalContext } from "@/lib/auth/session";
+import { requirePortalContext } from "@/lib/portal/session";
 
 export const metadata: Metadata = { title: "API reference" };
 

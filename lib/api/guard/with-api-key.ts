@@ -1,12 +1,12 @@
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
-import { ServiceError } from "@/lib/errors/service-error";
+import { ServiceError, type ServiceErrorCode } from "@/lib/errors/service-error";
 import type { VerifiedKey } from "@/lib/keys/verify";
 import { log } from "@/lib/log";
 import { clientAddress } from "@/lib/net/client-address";
 import type { NamedPermission } from "@/lib/permissions/catalog";
 import { grants } from "@/lib/permissions/math";
-import { ApiError } from "../errors";
+import { ApiError, type ApiErrorCode } from "../errors";
 import { errorResponse, json, newRequestId } from "../respond";
 import { getApiRuntime, type ApiRuntime } from "../runtime";
 import { checkAddress, checkSignature, checkStatus, findKey } from "./authenticate";
@@ -45,13 +45,18 @@ type Gate<B extends Schema, Q extends Schema, P extends Schema> =
   | { ok: true; key: VerifiedKey; body: Out<B>; rawBody: string; query: Out<Q>; params: Out<P> }
   | { ok: false; error: ApiError; key: VerifiedKey | null };
 
+/** The domains' refusals (ServiceError) as this API's error codes. */
 const SERVICE_TO_API = {
   NOT_FOUND: "NOT_FOUND",
   FORBIDDEN: "FORBIDDEN",
   INVALID_INPUT: "INVALID_BODY",
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "RATE_LIMIT_EXCEEDED",
-} as const;
+  INSUFFICIENT_BALANCE: "INSUFFICIENT_BALANCE",
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  SANDBOX_UNAVAILABLE: "SANDBOX_UNAVAILABLE",
+  NOT_STORED: "DB_ERROR",
+} as const satisfies Record<ServiceErrorCode, ApiErrorCode>;
 
 /**
  * The one guard of /api/v1. The gate (authenticate → status → address →
@@ -188,7 +193,7 @@ async function runHandler<C extends { requestId: string }>(
   } catch (error) {
     if (error instanceof ApiError) return { response: errorResponse(error, ctx.requestId), errorCode: error.code };
     if (error instanceof ServiceError) {
-      const apiError = new ApiError(SERVICE_TO_API[error.code], error.message);
+      const apiError = new ApiError(SERVICE_TO_API[error.code], error.message, error.details);
       return { response: errorResponse(apiError, ctx.requestId), errorCode: apiError.code };
     }
     log.error({ err: error, requestId: ctx.requestId }, "api handler failed");

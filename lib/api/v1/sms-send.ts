@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { getJobs } from "@/lib/jobs/runtime";
+import { getJobs } from "@/lib/runtime/jobs";
 import { hashBody, sendSms } from "@/lib/sms/send";
-import { sendBodySchema } from "@/lib/sms/send-input";
+import { SEND_INPUT_CODES, sendBodySchema } from "@/lib/sms/send-input";
 import { ApiError } from "../errors";
 import { operation } from "../operation";
 import { GUARD_ERRORS } from "./account";
@@ -49,12 +49,7 @@ export const sendMessages = operation(
     response: sendResponseSchema,
     errors: [
       ...GUARD_ERRORS,
-      "INVALID_BODY",
-      "INVALID_TO",
-      "TOO_MANY_RECIPIENTS",
-      "INVALID_MESSAGE",
-      "MESSAGE_TOO_LONG",
-      "INVALID_SENDER",
+      ...SEND_INPUT_CODES,
       "INVALID_PARAMETER",
       "INSUFFICIENT_BALANCE",
       "IDEMPOTENCY_KEY_REUSED",

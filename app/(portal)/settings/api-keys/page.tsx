@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { KeysTable } from "@/components/keys/keys-table";
 import { getDb } from "@/db";
-import { requirePortalContext } from "@/lib/auth/session";
+import { requirePortalContext } from "@/lib/portal/session";
 import { parseListKeysQuery } from "@/lib/keys/list-query";
 import { listKeys } from "@/lib/keys/service";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { BlockedCountriesForm } from "@/components/workspace/blocked-countries-form";
 import { getDb } from "@/db";
-import { requirePortalContext } from "@/lib/auth/session";
+import { requirePortalContext } from "@/lib/portal/session";
 import { priceList } from "@/lib/account/queries";
 import { countryName } from "@/lib/sms/phone";
 import { getWorkspaceSettings } from "@/lib/workspaces/settings";

@@ -5,7 +5,7 @@ import { ModeBadge, StatusBadge } from "@/components/keys/key-badges";
 import { KeyActivitySection } from "@/components/keys/key-activity";
 import { KeyDetailActions } from "@/components/keys/key-detail-actions";
 import { getDb } from "@/db";
-import { requirePortalContext } from "@/lib/auth/session";
+import { requirePortalContext } from "@/lib/portal/session";
 import { ServiceError } from "@/lib/errors/service-error";
 import { formatDate, formatDateTime } from "@/lib/format/dates";
 import { ACTIVITY_PERIODS, keyActivity, type ActivityPeriod } from "@/lib/keys/activity";

@@ -7,3 +7,6 @@ export function decideClientAddress(
   forwardedFor: string | readonly string[] | null | undefined,
   trustedHops: number,
 ): string | null;
+
+/** The header server.mjs sets to the client's address (any copy a client sent is deleted). */
+export const CLIENT_ADDRESS_HEADER: "x-portal-client-address";

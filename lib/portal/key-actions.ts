@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineAction } from "@/lib/actions/define";
-import { createKeyFormSchema, editKeyFormSchema, rollKeyFormSchema } from "./form-schema";
-import { keyIdSchema } from "./schemas";
-import { createKey, revokeKey, rollKey, setKeyEnabled, updateKey } from "./service";
+import { defineAction } from "@/lib/portal/define-action";
+import { createKeyFormSchema, editKeyFormSchema, rollKeyFormSchema } from "@/lib/keys/form-schema";
+import { keyIdSchema } from "@/lib/keys/schemas";
+import { createKey, revokeKey, rollKey, setKeyEnabled, updateKey } from "@/lib/keys/service";
 
 /**
  * The keys page's server actions, as plain functions of (env, input) so tests

@@ -1,3 +1,8 @@
+// The header this server sets to the client's address for the app
+// (lib/net/client-address.ts reads it). It deletes any copy a client sent, so
+// nothing but the server can set it.
+export const CLIENT_ADDRESS_HEADER = "x-portal-client-address";
+
 // Decides the client address of a request: the socket's, unless TRUST_PROXY_HOPS
 // says that many proxies of ours sit in front and append to X-Forwarded-For.
 // Entries a client wrote into X-Forwarded-For are left of the ones our proxies

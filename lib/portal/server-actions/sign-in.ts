@@ -3,9 +3,9 @@
 import { AuthError } from "next-auth";
 import { signIn } from "@/auth";
 import { getDb } from "@/db";
-import { createSignInLimiter, type SignInLimiter } from "./sign-in-limits";
-import { signInSchema } from "./schemas";
-import { requestAddress } from "./session";
+import { createSignInLimiter, type SignInLimiter } from "@/lib/auth/sign-in-limits";
+import { signInSchema } from "@/lib/auth/schemas";
+import { requestAddress } from "@/lib/portal/session";
 
 export type SignInState = { error?: string; fieldErrors?: { email?: string; password?: string }; email?: string };
 

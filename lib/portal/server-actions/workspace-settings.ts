@@ -2,9 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
-import { defineAction, type ActionResult } from "@/lib/actions/define";
-import { getPortalContext } from "@/lib/auth/session";
-import { updateWorkspaceSettings, workspaceSettingsSchema, type WorkspaceSettingsInput } from "./settings";
+import { defineAction, type ActionResult } from "@/lib/portal/define-action";
+import { getPortalContext } from "@/lib/portal/session";
+import { updateWorkspaceSettings, workspaceSettingsSchema, type WorkspaceSettingsInput } from "@/lib/workspaces/settings";
 
 const update = defineAction({ right: "workspace.settings", schema: workspaceSettingsSchema }, ({ db, context }, input) =>
   updateWorkspaceSettings(db, context, input),

@@ -4,9 +4,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { signOut } from "@/auth";
 import { getDb } from "@/db";
-import { getSession } from "@/lib/auth/session";
-import { writeWorkspaceCookie } from "./cookie";
-import { isMemberOfWorkspace } from "./context";
+import { getSession } from "@/lib/portal/session";
+import { writeWorkspaceCookie } from "@/lib/portal/workspace-cookie";
+import { isMemberOfWorkspace } from "@/lib/workspaces/context";
 
 // POST (server action) — switch the current workspace; only to one of the person's organizations.
 export async function switchWorkspaceAction(formData: FormData): Promise<void> {

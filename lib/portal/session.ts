@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { clientAddress } from "@/lib/net/client-address";
 import { hasPortalRight, type PortalRight } from "@/lib/permissions/catalog";
 import { loadPortalContext, type PortalContext } from "@/lib/workspaces/context";
-import { readWorkspaceCookie } from "@/lib/workspaces/cookie";
+import { readWorkspaceCookie } from "@/lib/portal/workspace-cookie";
 
 /** The one choke point for "who is signed in", once per request. */
 export const getSession = cache(async (): Promise<{ userId: number } | null> => {

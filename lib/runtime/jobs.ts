@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { log } from "@/lib/log";
 import { CarrierSimulator, Sandbox } from "@/lib/sms/carrier";
 import type { LifecycleDeps } from "@/lib/sms/lifecycle";
-import { startQueue } from "./queue";
+import { startQueue } from "@/lib/queue/queue";
 import { startWorkers } from "./workers";
 
 export type Jobs = LifecycleDeps & { stop(): Promise<void> };

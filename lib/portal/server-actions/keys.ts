@@ -2,12 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
-import type { ActionEnv, ActionResult } from "@/lib/actions/define";
-import { getPortalContext } from "@/lib/auth/session";
-import { keyActions } from "./actions";
-import type { CreateKeyFormValues, EditKeyFormValues } from "./form-schema";
-import type { CreatedKey } from "./service";
-import type { KeyView } from "./view";
+import type { ActionEnv, ActionResult } from "@/lib/portal/define-action";
+import { getPortalContext } from "@/lib/portal/session";
+import { keyActions } from "@/lib/portal/key-actions";
+import type { CreateKeyFormValues, EditKeyFormValues } from "@/lib/keys/form-schema";
+import type { CreatedKey } from "@/lib/keys/service";
+import type { KeyView } from "@/lib/keys/view";
 
 // The browser's entry points: each binds the request's session and workspace to
 // the action definitions in ./actions (which authorize and validate).

@@ -11,7 +11,7 @@ import {
 } from "@/lib/sms/lifecycle";
 import { handleDeliveryJob } from "@/lib/webhooks/deliver";
 import { housekeeping } from "./housekeeping";
-import { QUEUES, type Queue } from "./queue";
+import { QUEUES, type Queue } from "@/lib/queue/queue";
 
 const POLL = { pollingIntervalSeconds: 0.5 };
 
