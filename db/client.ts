@@ -101,10 +101,12 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
 
 async function openPglite(options: OpenOptions): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
+  // Extensions ship as separate modules and must be loaded before CREATE EXTENSION (migration 0004).
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir);
+  const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
   const db = drizzle({ client, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   const typed = db as unknown as Db;

@@ -3,6 +3,14 @@ import { ActivityChart } from "./activity-chart";
 import { formatDateTime } from "@/lib/format/dates";
 import { ACTIVITY_PERIODS, type ActivityPeriod, type KeyActivity } from "@/lib/keys/activity";
 
+const BUCKET_NAMES: Record<number, string> = { 1: "hour", 24: "day" };
+
+/** What the chart's table holds, e.g. "Requests per 6 hours, last 7 days, by outcome". */
+function chartCaption(period: ActivityPeriod): string {
+  const { label, bucketHours } = ACTIVITY_PERIODS[period];
+  return `Requests per ${BUCKET_NAMES[bucketHours] ?? `${bucketHours} hours`}, ${label.toLowerCase()}, by outcome`;
+}
+
 export function KeyActivitySection({ keyId, activity }: { keyId: string; activity: KeyActivity }) {
   const { totals } = activity;
   return (
@@ -27,7 +35,7 @@ export function KeyActivitySection({ keyId, activity }: { keyId: string; activit
       <p className="text-sm text-slate-700">
         {totals.requests} requests: {totals.success} succeeded, {totals.clientError} refused, {totals.serverError} failed.
       </p>
-      <ActivityChart buckets={activity.buckets} hourly={activity.period === "24h"} />
+      <ActivityChart buckets={activity.buckets} hourly={activity.period === "24h"} caption={chartCaption(activity.period)} />
 
       <div className="grid gap-6 lg:grid-cols-[16rem_1fr]">
         <div>

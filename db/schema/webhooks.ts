@@ -4,7 +4,7 @@ import { workspaces } from "./accounts";
 export const WEBHOOK_EVENTS = ["delivery", "click", "impression", "conversion"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-/** A workspace's webhook settings (api-v1.md §5). The signing secret is encrypted, never returned. */
+/** A workspace's webhook settings (docs/api-v1.md §5). The signing secret is encrypted, never returned. */
 export const webhookSettings = pgTable("webhook_settings", {
   workspaceId: integer("workspace_id")
     .primaryKey()

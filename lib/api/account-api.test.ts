@@ -1,5 +1,5 @@
 /**
- * The account endpoints (api-v1.md §4): balance, pricing (GET and POST) and
+ * The account endpoints (docs/api-v1.md §4): balance, pricing (GET and POST) and
  * payments, in the shapes existing clients of the API we follow expect.
  */
 import { eq } from "drizzle-orm";

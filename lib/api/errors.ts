@@ -1,5 +1,5 @@
 /**
- * The error codes of /api/v1 (api-v1.md §2) and their HTTP status: one table.
+ * The error codes of /api/v1 (docs/api-v1.md §2) and their HTTP status: one table.
  * Clients match on error_code only; descriptions are for people.
  */
 export const API_ERRORS = {

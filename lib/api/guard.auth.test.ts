@@ -1,5 +1,5 @@
 /**
- * The guard's authentication, address and permission steps (api-v1.md §1, §2),
+ * The guard's authentication, address and permission steps (docs/api-v1.md §1, §2),
  * through the real route handlers against a real database (Postgres when
  * DATABASE_URL is set, else PGlite; Redis for the limiters when REDIS_URL is set).
  */

@@ -1,5 +1,5 @@
 /**
- * HMAC request signing (api-v1.md §1): `METHOD|path|timestamp|body`, keyed with
+ * HMAC request signing (docs/api-v1.md §1): `METHOD|path|timestamp|body`, keyed with
  * the key's signing secret, within 300 s of server time, each signature once —
  * also across instances, through the database or Redis.
  */

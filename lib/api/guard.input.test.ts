@@ -1,5 +1,5 @@
 /**
- * The guard's input steps and its error envelope (api-v1.md §2): body size and
+ * The guard's input steps and its error envelope (docs/api-v1.md §2): body size and
  * type, JSON objects only, query and path parameters, 404/405 in JSON, a request
  * id on every response, and INTERNAL_ERROR without internals.
  */

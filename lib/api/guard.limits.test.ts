@@ -1,5 +1,5 @@
 /**
- * The guard's two limits (api-v1.md §2): requests per workspace per second
+ * The guard's two limits (docs/api-v1.md §2): requests per workspace per second
  * (RATE_LIMIT_EXCEEDED) and failed authentications per client address
  * (TOO_MANY_ATTEMPTS), both with Retry-After; shared across instances.
  */

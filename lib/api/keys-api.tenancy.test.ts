@@ -1,5 +1,5 @@
 /**
- * The cross-tenant matrix of the keys API (api-v1.md §2, STYLE.md "The guard"):
+ * The cross-tenant matrix of the keys API (docs/api-v1.md §2, NOT_FOUND):
  * a key of another workspace — of the same organization or another one — gets
  * 404 NOT_FOUND for every key of this one, never 403, and changes nothing; and a
  * key lacking the permission gets 403 whether or not the id exists.

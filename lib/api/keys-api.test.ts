@@ -1,5 +1,5 @@
 /**
- * The keys management API (api-v1.md §7): list, create, get, patch, roll and
+ * The keys management API (docs/api-v1.md §7): list, create, get, patch, roll and
  * revoke through the route handlers; secrets shown once and never listed; a key
  * can never mint or widen a key beyond its own permissions; audit rows name the
  * acting key.
@@ -34,7 +34,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-// The fields of api-v1.md §7, plus the derived `status`.
+// The fields of docs/api-v1.md §7, plus the derived `status`.
 const KEY_FIELDS = [
   "id",
   "name",

@@ -1,5 +1,5 @@
 /**
- * GET /sms/messages/unified/export (api-v1.md §3): an RFC 4180 CSV, streamed
+ * GET /sms/messages/unified/export (docs/api-v1.md §3): an RFC 4180 CSV, streamed
  * by keyset pagination, without message texts, safe to open in a spreadsheet,
  * never mixing test and live data (§6) — and a large export read back whole.
  */

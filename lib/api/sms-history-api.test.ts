@@ -1,6 +1,6 @@
 /**
  * GET /sms/status/:message_id, /sms/messages and /sms/messages/unified
- * (api-v1.md §3) against a real database: every filter, the periods in UTC,
+ * (docs/api-v1.md §3) against a real database: every filter, the periods in UTC,
  * the pagination envelope, INVALID_PARAMETER, and isolation — another
  * workspace's message is NOT_FOUND, and test and live data never mix (§6).
  */

@@ -1,5 +1,5 @@
 /**
- * GET /sms/stats, /sms/stats/daily and /sms/stats/by-country (api-v1.md §3)
+ * GET /sms/stats, /sms/stats/daily and /sms/stats/by-country (docs/api-v1.md §3)
  * against a real database: the counters match a count done in JS over the
  * seeded rows, their identities hold, the daily series has every day and adds
  * up to the totals, and test and live traffic never mix (§6).
@@ -89,7 +89,7 @@ const inRange = (range: { from: string; to: string }) => (r: Row) => {
   return day >= range.from && day <= range.to;
 };
 
-/** The counters, counted in JS the way api-v1.md §3 defines them. */
+/** The counters, counted in JS the way docs/api-v1.md §3 defines them. */
 function countInJs(rows: Row[], currency = "EUR") {
   const n = (...statuses: MessageStatus[]) => rows.filter((r) => statuses.includes(r.status)).length;
   const delivered = n("DELIVRD");

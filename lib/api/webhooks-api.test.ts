@@ -1,5 +1,5 @@
 /**
- * The webhook settings API (api-v1.md §5): GET with defaults, PUT as an
+ * The webhook settings API (docs/api-v1.md §5): GET with defaults, PUT as an
  * all-or-nothing partial update with one documented code per problem, the
  * secret never returned, URLs into our own network refused when saved; the
  * test event and the delivery log.

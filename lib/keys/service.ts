@@ -24,8 +24,8 @@ export type CreatedKey = { key: KeyView; secret: string; signingSecret: string |
 
 /**
  * Keys the actor may see: members with a `*` ceiling see all of the workspace,
- * other members only keys within their ceiling (portal.md). A key acting through
- * the keys API lists all of its workspace's keys (api-v1.md §7) but may change only
+ * other members only keys within their ceiling (docs/portal.md). A key acting through
+ * the keys API lists all of its workspace's keys (docs/api-v1.md §7) but may change only
  * keys within its own permissions (assertMayChange).
  */
 function visibleTo(ctx: ActorContext): SQL {

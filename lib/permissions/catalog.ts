@@ -69,7 +69,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   viewer: "Viewer",
 };
 
-/** The most a member of each role may put on a key (portal.md, roles table). */
+/** The most a member of each role may put on a key (docs/portal.md, roles table). */
 export const ROLE_CEILINGS: Record<Role, readonly Permission[]> = {
   owner: [WILDCARD],
   admin: [WILDCARD],

@@ -70,7 +70,7 @@ describe("presets", () => {
     ["Send only", ["sms.send"]],
     ["Dashboard / monitoring", ["sms.read", "balance.read"]],
     ["Webhook management", ["webhooks.read", "webhooks.write"]],
-  ])('make "%s" exactly %j (portal.md)', (label, permissions) => {
+  ])('make "%s" exactly %j (docs/portal.md)', (label, permissions) => {
     expect([...preset(label).permissions].sort()).toEqual([...permissions].sort());
   });
 });

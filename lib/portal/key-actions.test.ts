@@ -12,7 +12,9 @@ import { apiKeys, auditEvents, memberships, organizations, users, workspaces, ty
 import type { ActionResult } from "@/lib/portal/define-action";
 import { ROLE_CEILINGS, type NamedPermission, type Role } from "@/lib/permissions/catalog";
 import { contextFor, type PortalContext } from "@/lib/workspaces/context";
+import { toDriverParam } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/tests/db";
+import { recordingDb } from "@/tests/sms";
 import { keyActions } from "./key-actions";
 import { decryptSecret } from "@/lib/keys/encryption";
 import type { CreateKeyFormValues, EditKeyFormValues } from "@/lib/keys/form-schema";
@@ -517,6 +519,20 @@ describe("listKeys over 10,000 keys", () => {
     const narrow = await listKeys(db, context, query({ q: "0123" }));
     expect(narrow.total).toBe(names.filter((n) => n.includes("0123")).length);
     expect(narrow.rows.map((r) => r.name)).toEqual(sorted.filter((n) => n.includes("0123")).slice(0, PAGE));
+  });
+
+  it("finds a filter's keys through the trigram index on name, not by reading every key of the workspace", async () => {
+    await db.execute(sql`vacuum analyze api_keys`);
+    const recording = recordingDb(testDb);
+    await listKeys(recording.db, await ctxAs("owner", seed.stagingWorkspaceId), query({ q: "0123" }));
+    const filtered = recording.statements.filter((s) => /ilike/i.test(s.query));
+    expect(filtered).toHaveLength(2); // the page and the total
+    for (const { query: text, params } of filtered) {
+      const plan = (await testDb.database.query(`explain ${text}`, params.map(toDriverParam))).rows
+        .map((r) => String(Object.values(r)[0]))
+        .join("\n");
+      expect(plan, text).toContain("api_keys_name_trgm");
+    }
   });
 
   it("treats % and _ in the filter as literal characters", async () => {

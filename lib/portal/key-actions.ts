@@ -6,7 +6,7 @@ import { createKey, revokeKey, rollKey, setKeyEnabled, updateKey } from "@/lib/k
 
 /**
  * The keys page's server actions, as plain functions of (env, input) so tests
- * call exactly what the browser calls; app/(portal)/settings/api-keys/actions.ts
+ * call exactly what the browser calls; ./server-actions/keys.ts ("use server")
  * binds them to the request's session.
  */
 export const keyActions = {

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db";
 import { createTestDatabase, type TestDatabase } from "@/tests/db";
 import { QUEUES, startQueue, type Queue } from "./queue";
 
@@ -25,16 +27,24 @@ it("runs a job enqueued inside a committed transaction", async () => {
 });
 
 it("enqueues nothing when the transaction rolls back", async () => {
-  const before = await t.db.execute(sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.smsReport}`);
-  await t.db
-    .transaction(async (tx) => {
-      await queue.send(tx, QUEUES.smsReport, { x: 1 });
-      throw new Error("roll back");
-    })
-    .catch(() => {});
-  const after = await t.db.execute(sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.smsReport}`);
-  const count = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows)[0].n;
-  expect(count(after)).toBe(count(before));
+  const marker = randomUUID();
+  const jobs = async (db: DbOrTx) => {
+    const result = (await db.execute(
+      sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.smsReport} and data->>'marker' = ${marker}`,
+    )) as unknown;
+    return (Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows)[0].n;
+  };
+  let insideTransaction: number | undefined;
+  const rolledBack = t.db.transaction(async (tx) => {
+    await queue.send(tx, QUEUES.smsReport, { marker });
+    // The job is written by the transaction's own statements: visible in it...
+    insideTransaction = await jobs(tx);
+    throw new Error("roll back");
+  });
+  await expect(rolledBack).rejects.toThrow("roll back");
+  expect(insideTransaction).toBe(1);
+  // ...and gone with it.
+  expect(await jobs(t.db)).toBe(0);
 });
 
 it("schedules a cron job without data (pg-boss passes undefined, which postgres.js refuses)", async () => {

@@ -82,7 +82,7 @@ export class CarrierSimulator implements Carrier {
   }
 }
 
-/** Magic recipients for deterministic tests in test mode (api-v1.md §6). */
+/** Magic recipients for deterministic tests in test mode (docs/api-v1.md §6). */
 export const MAGIC_RECIPIENTS: Record<string, FinalReport | null> = {
   "+15005550001": "UNDELIV",
   "+15005550002": "REJECTD",

@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GSM7_BASIC, GSM7_EXTENSION, MAX_SEGMENTS, countSegments, detectEncoding, splitSegments, type Encoding } from "./encoding";
+import { validateSendBody } from "./send-input";
 
 // ---------------------------------------------------------------------------------------------
-// Independent reference, written from the spec without reusing the module under test:
+// Independent reference, written from GSM 03.38 and docs/api-v1.md §3 without reusing the module under test:
 // the alphabet is given as code points (not literals), text is walked by UTF-16 index with
 // surrogate pairs recognised by hand (not for..of), and segments are cut by code-unit offsets.
 // ---------------------------------------------------------------------------------------------
@@ -274,8 +275,14 @@ describe("countSegments / splitSegments: the table from the issue", () => {
     expect(splitSegments(text).join("")).toBe(text);
   });
 
-  it("MAX_SEGMENTS is 10", () => {
-    expect(MAX_SEGMENTS).toBe(10);
+  it("a send may take 10 segments, never 11: MESSAGE_TOO_LONG where 2-unit characters fill each segment one unit short", () => {
+    const send = (message: string) => validateSendBody({ to: ["+441234567890"], message, sender_id: "Acme" });
+    // 76 € (152 septets) per segment: a 153rd septet cannot hold half a €. 33 emoji (66 units) per segment of 67.
+    expect(send("€".repeat(760))).toMatchObject({ ok: true, value: { encoding: "GSM-7", segments: 10 } });
+    expect(send(EMOJI.repeat(330))).toMatchObject({ ok: true, value: { encoding: "UCS-2", segments: 10 } });
+    for (const message of ["€".repeat(761), EMOJI.repeat(331)]) {
+      expect(send(message)).toMatchObject({ ok: false, code: "MESSAGE_TOO_LONG", description: expect.stringContaining("11") });
+    }
   });
 
   it("the empty string has 0 segments and splits into nothing", () => {

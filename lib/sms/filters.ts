@@ -1,5 +1,5 @@
 /**
- * The query of every message read (api-v1.md §3: /sms/messages, /unified, the
+ * The query of every message read (docs/api-v1.md §3: /sms/messages, /unified, the
  * export and /sms/stats*): one zod object, whose transform validates the period
  * and produces the `where` of the query. The `where` builder takes the
  * workspace AND the key's mode, so no read can forget either (§6: test data
@@ -12,7 +12,7 @@ import { messages, type MessageStatus } from "@/db/schema";
 export const STATUS_FILTERS = ["delivered", "undelivered", "expired", "pending", "sent", "failed", "unknown"] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
-/** A status filter → the stored statuses it matches (api-v1.md §3, "Filter mapping"). */
+/** A status filter → the stored statuses it matches (docs/api-v1.md §3, "Filter mapping"). */
 export const STATUS_MAPPING: Record<StatusFilter, readonly MessageStatus[]> = {
   delivered: ["DELIVRD"],
   undelivered: ["UNDELIV", "REJECTD", "failed"],

@@ -1,6 +1,6 @@
 /**
  * Reading sent messages back: one message's status, the paginated lists and
- * the CSV export (api-v1.md §3). Every query is scoped to the workspace and
+ * the CSV export (docs/api-v1.md §3). Every query is scoped to the workspace and
  * the key's mode through `MessageScope`.
  */
 import { stringify } from "csv-stringify/sync";
@@ -112,7 +112,7 @@ export const EXPORT_COLUMNS = [
   "sent_at",
   "delivered_at",
 ];
-/** The export holds at most the newest 1,000,000 messages of the period (api-v1.md §3). */
+/** The export holds at most the newest 1,000,000 messages of the period (docs/api-v1.md §3). */
 export const EXPORT_MAX_ROWS = 1_000_000;
 const EXPORT_BATCH = 5000;
 

@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key on POST /sms/send (api-v1.md §3, ours): the same key and
+ * Idempotency-Key on POST /sms/send (docs/api-v1.md §3, ours): the same key and
  * body within 24 h returns the first response again and sends nothing, another
  * body gets 409 — also when the requests race, and across server instances.
  */

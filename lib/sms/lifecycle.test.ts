@@ -1,6 +1,6 @@
 /**
  * A message's life after the send, run by the real workers on the real queue
- * (api-v1.md §3 statuses, §6 sandbox): pending → sent → final status, with the
+ * (docs/api-v1.md §3 statuses, §6 sandbox): pending → sent → final status, with the
  * sandbox's magic recipients giving each final status deterministically and
  * +15005550004 never getting one. Delays are shortened through the env
  * (SANDBOX_DLR_DELAY_MS, CARRIER_SIM_LATENCY_MS); every wait is a bounded poll.

@@ -1,5 +1,5 @@
 /**
- * Test mode (api-v1.md §6): a `sk_test_` key gets the same validation, codes,
+ * Test mode (docs/api-v1.md §6): a `sk_test_` key gets the same validation, codes,
  * order, encoding and cost preview as live, never touches the balance (so never
  * 402), answers `sandbox: true`, stores its messages as mode 'test' only, and
  * answers 503 SANDBOX_UNAVAILABLE — storing nothing — when the sandbox is down.

@@ -5,7 +5,7 @@ import { isValidSenderId, parseRecipient } from "./phone";
 /**
  * The body of POST /sms/send: `{ to: string[] (1–100, E.164), message, sender_id }`.
  *
- * Checked in the spec's FIXED order, the same in test and live mode, and the
+ * Checked in the FIXED order of docs/api-v1.md §3, the same in test and live mode, and the
  * first failure is the answer:
  *   body → to → too many → each number → message → length → sender_id
  * (→ balance, checked by the caller). So 101 recipients with a bad one among
@@ -52,7 +52,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The whole check, in the spec's order, as a plain function (sendBodySchema wraps it). */
+/** The whole check, in the contract's order, as a plain function (sendBodySchema wraps it). */
 export function validateSendBody(body: unknown): SendBodyResult {
   // body
   if (!isPlainObject(body)) return fail("INVALID_BODY", "The body must be a JSON object");

@@ -1,5 +1,5 @@
 /**
- * A send is one transaction (api-v1.md §3 "Atomic"): a failure at any point
+ * A send is one transaction (docs/api-v1.md §3 "Atomic"): a failure at any point
  * after rows were written — half the messages in, the balance debited, the
  * ledger row in — leaves no message, no debit, no ledger row and no job, and
  * answers 500 DB_ERROR saying nothing was sent. Failures are injected with

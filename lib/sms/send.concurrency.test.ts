@@ -1,5 +1,5 @@
 /**
- * Concurrent sends of one workspace (api-v1.md §3): the balance is checked and
+ * Concurrent sends of one workspace (docs/api-v1.md §3): the balance is checked and
  * debited in the same transaction under a row lock, so 50 simultaneous sends
  * against a balance that covers 20 accept exactly 20, refuse 30 with 402, and
  * leave the balance at exactly 0 — never below — with balance = Σ ledger.

@@ -1,6 +1,6 @@
 /**
  * POST /api/v1/sms/send through its route handler against a real database
- * (api-v1.md §3): every refusal code, the fixed validation order, the 200
+ * (docs/api-v1.md §3): every refusal code, the fixed validation order, the 200
  * shape, encoding and exact pricing, exact money, blocked countries and
  * recipients without a price.
  */
@@ -185,7 +185,7 @@ describe("refusals: every 400/402/409 code of send, through the route", () => {
 });
 
 describe("200: the documented shape, exact pricing", () => {
-  it("lists accepted messages, every recipient's result and the summary, exactly as the spec shows", async () => {
+  it("lists accepted messages, every recipient's result and the summary, exactly as docs/api-v1.md §3 shows", async () => {
     const to = [NUMBERS.GB, NUMBERS.US, NUMBERS.FR];
     const submitJobs = await jobCount(t.db, QUEUES.smsSubmit);
     const res = await sendBilled({ to, message: "Your code is 123456", sender_id: "Acme" }, rate("GB") + rate("US") + rate("FR"));

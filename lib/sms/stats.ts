@@ -1,5 +1,5 @@
 /**
- * Delivery statistics (api-v1.md §3, GET /sms/stats*): one SQL aggregate per
+ * Delivery statistics (docs/api-v1.md §3, GET /sms/stats*): one SQL aggregate per
  * request, scoped to the workspace and the key's mode.
  *
  * The counters, over the messages the filter selects:

@@ -1,5 +1,5 @@
 /**
- * Delivery webhooks end to end (api-v1.md §5): enqueued in the message's
+ * Delivery webhooks end to end (docs/api-v1.md §5): enqueued in the message's
  * transaction, delivered by the job queue's worker to a local receiver, signed,
  * retried (3 attempts in all), every attempt logged; a key's postback URL wins
  * over the workspace's; a URL that became unsafe is refused at delivery time.
@@ -7,6 +7,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbOrTx } from "@/db";
 import { messages, webhookDeliveries } from "@/db/schema";
 import { QUEUES, startQueue, type Queue } from "@/lib/queue/queue";
 import { contextFor } from "@/lib/workspaces/context";
@@ -92,15 +93,15 @@ async function waitForAttempts(messageId: string, n: number) {
   );
 }
 
-/** Jobs of this message in the queue, in any of `states` (all states when none given). */
-async function jobsOf(messageId: string, states?: string[]): Promise<number> {
+/** Jobs of this message in the queue, in any of `states` (all states when none given), as `db` sees them. */
+async function jobsOf(messageId: string, states?: string[], db: DbOrTx = t.db): Promise<number> {
   const stateFilter = states
     ? sql` and state in (${sql.join(
         states.map((s) => sql`${s}`),
         sql`, `,
       )})`
     : sql``;
-  const result = (await t.db.execute(
+  const result = (await db.execute(
     sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.webhookDeliver} and data->>'messageId' = ${messageId}${stateFilter}`,
   )) as unknown;
   const rows = Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows;
@@ -271,31 +272,37 @@ describe("a delivery event", () => {
     const r = await receiver();
     await configure({ urls: { delivery: r.url } });
     let messageId = "";
-    await t.db
-      .transaction(async (tx) => {
-        const [message] = await tx
-          .insert(messages)
-          .values({
-            messageId: `api_rollback_${randomBytes(8).toString("hex")}`,
-            workspaceId: t.seed.mainWorkspaceId,
-            mode: "live",
-            recipient: "+14155551234",
-            senderId: "Acme",
-            body: "x",
-            encoding: "GSM-7",
-            segments: 1,
-            cost: "0",
-            currency: "EUR",
-            status: "DELIVRD",
-          })
-          .returning();
-        messageId = message.messageId;
-        await enqueueDeliveryWebhook(tx, queue, message);
-        throw new Error("roll back");
-      })
-      .catch(() => {});
-    expect(messageId).not.toBe("");
+    let jobsInTransaction: number | undefined;
+    const rolledBack = t.db.transaction(async (tx) => {
+      const [message] = await tx
+        .insert(messages)
+        .values({
+          messageId: `api_rollback_${randomBytes(8).toString("hex")}`,
+          workspaceId: t.seed.mainWorkspaceId,
+          mode: "live",
+          recipient: "+14155551234",
+          senderId: "Acme",
+          body: "x",
+          encoding: "GSM-7",
+          segments: 1,
+          cost: "0",
+          currency: "EUR",
+          status: "DELIVRD",
+        })
+        .returning();
+      messageId = message.messageId;
+      await enqueueDeliveryWebhook(tx, queue, message);
+      // Enqueued by the transaction's own statements: visible in it...
+      jobsInTransaction = await jobsOf(messageId, undefined, tx);
+      throw new Error("roll back");
+    });
+    await expect(rolledBack).rejects.toThrow("roll back");
+    expect(jobsInTransaction).toBe(1);
+    // ...and gone with it, with the message: nothing is delivered.
     expect(await jobsOf(messageId)).toBe(0);
+    expect(await t.db.select().from(messages).where(eq(messages.messageId, messageId))).toEqual([]);
+    expect(await attemptsOf(messageId)).toEqual([]);
+    expect(r.requests).toHaveLength(0);
   });
 });
 

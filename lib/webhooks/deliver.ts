@@ -1,5 +1,5 @@
 /**
- * Delivering webhook events (api-v1.md §5): a signed JSON POST, 2xx within 5 s
+ * Delivering webhook events (docs/api-v1.md §5): a signed JSON POST, 2xx within 5 s
  * or it failed; up to 3 attempts in all (10 s, then 30 s apart), each one a row
  * of webhook_deliveries. At-least-once: receivers dedupe on message_id.
  *

@@ -1,7 +1,7 @@
 /**
- * The fields a workspace may choose for each webhook event (api-v1.md §5), in
+ * The fields a workspace may choose for each webhook event (docs/api-v1.md §5), in
  * payload order, and the defaults for a workspace that never chose. Delivery
- * fields are the spec's; click, impression and conversion fields are ours
+ * fields are the contract's; click, impression and conversion fields are ours
  * (see README.md here). `workspace_id` is opt-in everywhere, and so is the
  * clicking browser's `user_agent`.
  */

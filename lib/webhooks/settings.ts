@@ -1,5 +1,5 @@
 /**
- * A workspace's webhook settings (api-v1.md §5): one row per workspace, created
+ * A workspace's webhook settings (docs/api-v1.md §5): one row per workspace, created
  * on the first change. The signing secret is stored encrypted, bound to the
  * workspace, and never read back out except to sign a delivery.
  */

@@ -163,7 +163,7 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     return { ok: true, key, body, rawBody: raw, query, params };
   } catch (error) {
     if (!(error instanceof ApiError)) {
-      // Logged and answered with the request id, like a handler's error (api-v1.md §2).
+      // Logged and answered with the request id, like a handler's error (docs/api-v1.md §2).
       log.error({ err: error, requestId }, "api guard failed");
       return { ok: false, key, error: new ApiError("INTERNAL_ERROR", `Internal error (request ${requestId})`, { request_id: requestId }) };
     }

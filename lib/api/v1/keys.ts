@@ -16,7 +16,7 @@ import { keyActor } from "../key-actor";
 import { operation } from "../operation";
 import { GUARD_ERRORS } from "./account";
 
-/** A key as the API shows it (api-v1.md §7): never a secret, never a hash. */
+/** A key as the API shows it (docs/api-v1.md §7): never a secret, never a hash. */
 export const apiKeySchema = z
   .object({
     id: z.string().meta({ example: "key_3hF9sK2LmQpX7wZa" }),

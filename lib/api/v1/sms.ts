@@ -1,5 +1,5 @@
 /**
- * Reading messages back (api-v1.md §3): status, history, the CSV export and
+ * Reading messages back (docs/api-v1.md §3): status, history, the CSV export and
  * statistics. Every read is scoped to the key's workspace and mode (§6).
  */
 import { z } from "zod";

@@ -19,7 +19,7 @@ import { GUARD_ERRORS } from "./account";
 
 const MAX_URL_LENGTH = 2048;
 
-/** The settings as the API shows them (api-v1.md §5): never the secret, only whether one is set. */
+/** The settings as the API shows them (docs/api-v1.md §5): never the secret, only whether one is set. */
 export const webhookSettingsSchema = z
   .object({
     delivery_url: z.string().nullable(),
@@ -57,7 +57,7 @@ function toApiSettings(view: WebhookSettingsView) {
 type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /**
- * A body field whose every failure answers one documented code (api-v1.md §2:
+ * A body field whose every failure answers one documented code (docs/api-v1.md §2:
  * INVALID_URL, INVALID_SECRET, …): a custom issue carrying `params.error_code`.
  * Absent stays undefined (partial update). `doc` is its OpenAPI schema.
  */
