@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { NavLink } from "@/components/shell/nav-link";
+import { MainNav } from "@/components/shell/main-nav";
 import { WorkspaceSwitcher } from "@/components/shell/workspace-switcher";
 import { requirePortalContext } from "@/lib/portal/session";
-import { hasPortalRight, ROLE_LABELS } from "@/lib/permissions/catalog";
+import { ROLE_LABELS } from "@/lib/permissions/catalog";
 import { signOutAction } from "@/lib/portal/server-actions/workspaces";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
@@ -30,13 +30,8 @@ export default async function PortalLayout({ children }: { children: React.React
           </div>
         </div>
       </header>
-      <div className="mx-auto flex max-w-7xl gap-6 px-4 py-6">
-        <nav aria-label="Main" className="w-48 shrink-0 space-y-1">
-          <NavLink href="/">Overview</NavLink>
-          {hasPortalRight(context.role, "keys.page") ? <NavLink href="/settings/api-keys">API keys</NavLink> : null}
-          {hasPortalRight(context.role, "workspace.settings") ? <NavLink href="/settings/workspace">Workspace settings</NavLink> : null}
-          <NavLink href="/api-reference">API reference</NavLink>
-        </nav>
+      <div className="mx-auto flex max-w-7xl flex-col gap-4 px-4 py-6 md:flex-row md:gap-6">
+        <MainNav role={context.role} />
         <main className="min-w-0 flex-1">{children}</main>
       </div>
     </div>

@@ -44,5 +44,7 @@ export const webhookDeliveries = pgTable(
   (t) => [
     // GET /user/webhooks/logs: a workspace's attempts, newest first.
     index("webhook_deliveries_by_workspace").on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
+    // A message's page: the attempts to deliver that message's events (deliveriesForMessage).
+    index("webhook_deliveries_by_message").on(t.workspaceId, t.messageId),
   ],
 );

@@ -78,8 +78,14 @@ export const ROLE_CEILINGS: Record<Role, readonly Permission[]> = {
   viewer: [],
 };
 
-/** Portal rights per role, beyond key permissions. */
+/**
+ * Portal rights per role, beyond key permissions: who may open which page and
+ * do what there (docs/portal.md, roles table). Pages a role may not open are
+ * "not found" and absent from the navigation.
+ */
 export const PORTAL_RIGHTS = {
+  /** Messages and Statistics: the traffic of the workspace (read-only; a Viewer too). */
+  "traffic.page": ["owner", "admin", "developer", "viewer"],
   "keys.page": ["owner", "admin", "developer", "billing"],
   "members.manage": ["owner", "admin"],
   "billing.manage": ["owner", "admin", "billing"],

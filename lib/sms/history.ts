@@ -11,6 +11,7 @@ import { ServiceError } from "@/lib/errors/service-error";
 import { log } from "@/lib/log";
 import type { DateRange, MessageFilter, MessageScope, PagedFilter } from "./filters";
 import { E164 } from "./phone";
+import { explainStatusCode } from "./status-codes";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 // NULLS LAST as in the index messages_by_workspace_time (drizzle's .desc()), so
@@ -40,14 +41,20 @@ export async function messageStatus(db: Db, scope: MessageScope, messageId: stri
   };
 }
 
-async function page(db: Db, scope: MessageScope, filter: PagedFilter) {
+// The same index read backwards.
+const OLDEST_FIRST = [sql`${messages.createdAt} asc nulls first`, sql`${messages.id} asc nulls first`];
+
+export const MESSAGE_ORDERS = ["newest", "oldest"] as const;
+export type MessageOrder = (typeof MESSAGE_ORDERS)[number];
+
+async function page(db: Db, scope: MessageScope, filter: PagedFilter, order: MessageOrder = "newest") {
   const where = filter.where(scope);
   const [{ total }] = await db.select({ total: count() }).from(messages).where(where);
   const rows = await db
     .select()
     .from(messages)
     .where(where)
-    .orderBy(...NEWEST_FIRST)
+    .orderBy(...(order === "newest" ? NEWEST_FIRST : OLDEST_FIRST))
     .limit(filter.limit)
     .offset((filter.page - 1) * filter.limit);
   // total_pages is at least 1, as on GET /keys: page 1 of an empty list exists.
@@ -72,6 +79,75 @@ export async function listMessages(db: Db, scope: MessageScope, filter: PagedFil
   }));
   return { messages: list, ...envelope };
 }
+
+/** The portal's Messages page: one page of the filtered messages (API and broadcasts), newest or oldest first. */
+export async function messagePage(db: Db, scope: MessageScope, filter: PagedFilter, order: MessageOrder) {
+  const { rows, envelope } = await page(db, scope, filter, order);
+  const list = rows.map((m) => ({
+    messageId: m.messageId,
+    recipient: m.recipient,
+    country: m.country,
+    senderId: m.senderId,
+    status: m.status,
+    statusCode: m.statusCode,
+    segments: m.segments,
+    cost: Number(m.cost),
+    currency: m.currency,
+    createdAt: m.createdAt,
+    deliveredAt: m.deliveredAt,
+  }));
+  return { rows: list, period: filter.range, ...envelope };
+}
+
+export type StatusStep = { label: string; at: Date | null; detail: string | null; state: "done" | "failed" | "waiting" };
+
+/**
+ * One message for its page: what was sent, what it cost, which key sent it, and
+ * its status history (accepted → sent → delivered or not), with the status code
+ * in words. Another workspace's or the other mode's message is not found.
+ */
+export async function messageDetail(db: Db, scope: MessageScope, messageId: string) {
+  const [m] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.messageId, messageId), eq(messages.workspaceId, scope.workspaceId), eq(messages.mode, scope.mode)));
+  if (!m) throw new ServiceError("NOT_FOUND", "Message not found");
+  const words = explainStatusCode(m.statusCode);
+  const steps: StatusStep[] = [{ label: "Accepted", at: m.createdAt, detail: null, state: "done" }];
+  if (m.status === "failed") {
+    steps.push({ label: "Not sent", at: m.updatedAt, detail: words, state: "failed" });
+  } else {
+    steps.push({ label: "Sent to the carrier", at: m.sentAt, detail: null, state: m.sentAt ? "done" : "waiting" });
+    if (m.status === "DELIVRD") steps.push({ label: "Delivered", at: m.deliveredAt ?? m.updatedAt, detail: words, state: "done" });
+    else if (m.status === "pending" || m.status === "sent")
+      steps.push({ label: "Waiting for a delivery report", at: null, detail: null, state: "waiting" });
+    else steps.push({ label: FINAL_LABELS[m.status], at: m.updatedAt, detail: words, state: "failed" });
+  }
+  return {
+    messageId: m.messageId,
+    recipient: m.recipient,
+    country: m.country,
+    senderId: m.senderId,
+    body: m.body,
+    encoding: m.encoding,
+    segments: m.segments,
+    cost: Number(m.cost),
+    currency: m.currency,
+    status: m.status,
+    statusCode: m.statusCode,
+    keyId: m.keyId,
+    mode: m.mode,
+    createdAt: m.createdAt,
+    steps,
+  };
+}
+
+const FINAL_LABELS: Record<"UNDELIV" | "REJECTD" | "EXPIRED" | "UNKNOWN", string> = {
+  UNDELIV: "Undelivered",
+  REJECTD: "Rejected by the carrier",
+  EXPIRED: "Expired",
+  UNKNOWN: "Unknown final state",
+};
 
 // GET /sms/messages/unified
 export async function listUnified(db: Db, scope: MessageScope, filter: PagedFilter) {
@@ -130,6 +206,15 @@ export function formulaSafe(value: string): string {
 /** `filename="messages-<from>-<to>.csv"` for the export of this range. */
 export function exportFilename(range: DateRange): string {
   return `messages-${range.from}-${range.to}.csv`;
+}
+
+/** The export's response headers: the same file from the API and from the portal's "Export CSV". */
+export function exportHeaders(range: DateRange): Record<string, string> {
+  return {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${exportFilename(range)}"`,
+    "Cache-Control": "no-store",
+  };
 }
 
 const exportColumns = {

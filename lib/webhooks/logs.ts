@@ -37,3 +37,13 @@ export async function listDeliveryLogs(
   ]);
   return { rows, total, page: filter.page, limit: filter.limit, totalPages: Math.max(1, Math.ceil(total / filter.limit)) };
 }
+
+/** Every attempt to deliver one message's events, oldest first (the message's page). */
+export async function deliveriesForMessage(db: DbOrTx, workspaceId: number, messageId: string): Promise<DeliveryLogRow[]> {
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.messageId, messageId)))
+    .orderBy(webhookDeliveries.createdAt, webhookDeliveries.id)
+    .limit(100);
+}

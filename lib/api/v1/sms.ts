@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { MESSAGE_STATUSES } from "@/db/schema";
 import { dailyStatsQuery, exportQuery, messagesQuery, statsQuery, unifiedQuery, type MessageScope } from "@/lib/sms/filters";
-import { exportCsv, exportFilename, listMessages, listUnified, messageStatus } from "@/lib/sms/history";
+import { exportCsv, exportHeaders, listMessages, listUnified, messageStatus } from "@/lib/sms/history";
 import { dailyStats, smsStats, statsByCountry } from "@/lib/sms/stats";
 import type { VerifiedKey } from "@/lib/keys/verify";
 import { operation } from "../operation";
@@ -170,14 +170,7 @@ export const exportMessages = operation(
     responseType: "text/csv",
     errors: [...READ_ERRORS],
   },
-  async (ctx) =>
-    new Response(exportCsv(ctx.runtime.db, scopeOf(ctx), ctx.query), {
-      headers: {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="${exportFilename(ctx.query.range)}"`,
-        "Cache-Control": "no-store",
-      },
-    }),
+  async (ctx) => new Response(exportCsv(ctx.runtime.db, scopeOf(ctx), ctx.query), { headers: exportHeaders(ctx.query.range) }),
 );
 
 // GET /sms/stats — delivery counters and cost over the period

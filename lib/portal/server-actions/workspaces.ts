@@ -5,6 +5,7 @@ import { z } from "zod";
 import { signOut } from "@/auth";
 import { getDb } from "@/db";
 import { getSession } from "@/lib/portal/session";
+import { writeTrafficMode } from "@/lib/portal/traffic-mode";
 import { writeWorkspaceCookie } from "@/lib/portal/workspace-cookie";
 import { isMemberOfWorkspace } from "@/lib/workspaces/context";
 
@@ -22,4 +23,11 @@ export async function switchWorkspaceAction(formData: FormData): Promise<void> {
 // POST (server action) — sign out and return to the sign-in page.
 export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: "/sign-in" });
+}
+
+// POST (server action) — show live or test traffic on the traffic pages (the "Test data" switch).
+export async function setTrafficModeAction(test: boolean): Promise<void> {
+  if (!(await getSession())) return;
+  await writeTrafficMode(test === true ? "test" : "live");
+  revalidatePath("/", "layout");
 }

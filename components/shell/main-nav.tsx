@@ -1,0 +1,24 @@
+import { NavLink } from "@/components/shell/nav-link";
+import { hasPortalRight, type PortalRight, type Role } from "@/lib/permissions/catalog";
+
+/** The portal's pages in navigation order, each under the portal right that opens it (none: every member). */
+const NAV_ITEMS: ReadonlyArray<{ href: string; label: string; right?: PortalRight }> = [
+  { href: "/", label: "Overview" },
+  { href: "/messages", label: "Messages", right: "traffic.page" },
+  { href: "/settings/api-keys", label: "API keys", right: "keys.page" },
+  { href: "/settings/workspace", label: "Workspace settings", right: "workspace.settings" },
+  { href: "/api-reference", label: "API reference" },
+];
+
+/** The "Main" navigation: only the pages this person's role may open. */
+export function MainNav({ role }: { role: Role }) {
+  return (
+    <nav aria-label="Main" className="flex gap-1 overflow-x-auto md:w-48 md:shrink-0 md:flex-col md:space-y-1 md:overflow-visible">
+      {NAV_ITEMS.filter((item) => !item.right || hasPortalRight(role, item.right)).map((item) => (
+        <NavLink key={item.href} href={item.href}>
+          {item.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}

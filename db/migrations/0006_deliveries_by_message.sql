@@ -1,0 +1,1 @@
+CREATE INDEX "webhook_deliveries_by_message" ON "webhook_deliveries" USING btree ("workspace_id","message_id");
