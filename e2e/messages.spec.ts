@@ -11,6 +11,7 @@ async function createTestKey(page: Page): Promise<string> {
   const create = page.getByRole("dialog", { name: "Create API key" });
   await create.getByLabel("Name", { exact: true }).fill(uniqueName("E2E messages"));
   await create.getByLabel("Test mode").check();
+  await create.getByRole("radio", { name: "Full access" }).check();
   await create.getByRole("button", { name: "Create key" }).click();
   const shown = page.getByRole("dialog", { name: "Your new API key" });
   const secret = await shown.getByLabel("API key").inputValue();
