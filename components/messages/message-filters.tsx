@@ -49,7 +49,7 @@ const control = (name: string, error?: string) => ({
 /** The Messages page's filters: a plain GET form, so a filtered view is a link to share. */
 export function MessageFilters({ values, errors }: { values: Values; errors: Record<string, string> }) {
   return (
-    <form method="get" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4 lg:grid-cols-8">
+    <form method="get" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4">
       <Filter name="period" label="Period" error={errors.period}>
         <select {...control("period", errors.period)} defaultValue={values.period ?? "7d"} className={inputClass}>
           {PERIODS.map((p) => (

@@ -10,8 +10,8 @@ const STATUS_CODE_WORDS: Record<string, string> = {
   "003": "It expired before the handset could be reached.",
   "004": "The carrier reported no final state.",
   NO_REPORT: "No delivery report arrived within 3 days; treated as undelivered.",
-  blocked_country: "Not sent: the recipient's country is blocked in this workspace's settings. Not billed.",
-  config_error: "Not sent: there is no price for the recipient's country. Not billed.",
+  blocked_country: "The recipient's country is blocked in this workspace's settings. Not billed.",
+  config_error: "There is no price for the recipient's country. Not billed.",
 };
 
 /** The status code explained, or null for a code we do not know (it is shown as it is). */

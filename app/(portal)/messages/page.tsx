@@ -71,7 +71,7 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
               </caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
                 <tr>
-                  <th scope="col" className="px-3 py-2" aria-sort={order === "newest" ? "descending" : "ascending"}>
+                  <th scope="col" className="hidden px-3 py-2 sm:table-cell" aria-sort={order === "newest" ? "descending" : "ascending"}>
                     <Link href={link({ order: order === "newest" ? "oldest" : null, page: null })} className="hover:underline">
                       Sent {order === "newest" ? "↓" : "↑"}
                     </Link>
@@ -99,11 +99,14 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
               <tbody className="divide-y divide-slate-100">
                 {result.rows.map((m) => (
                   <tr key={m.messageId} className="hover:bg-slate-50">
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-700">{formatDateTime(m.createdAt.toISOString())}</td>
+                    <td className="hidden px-3 py-2 whitespace-nowrap text-slate-700 sm:table-cell">
+                      {formatDateTime(m.createdAt.toISOString())}
+                    </td>
                     <td className="px-3 py-2 font-mono whitespace-nowrap">
                       <Link href={`/messages/${encodeURIComponent(m.messageId)}`} className="font-medium text-indigo-800 hover:underline">
                         {m.recipient}
                       </Link>
+                      <span className="block font-sans text-xs text-slate-600 sm:hidden">{formatDateTime(m.createdAt.toISOString())}</span>
                     </td>
                     <td className="px-3 py-2">
                       <MessageStatus status={m.status} />

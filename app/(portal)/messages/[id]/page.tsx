@@ -80,9 +80,9 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
           <h2 id="details" className="text-base font-semibold">
             Details
           </h2>
-          <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-3 text-sm">
             {facts.map(([label, value]) => (
-              <div key={label} className="min-w-0">
+              <div key={label} className={label === "Message ID" ? "col-span-2 min-w-0" : "min-w-0"}>
                 <dt className="text-slate-600">{label}</dt>
                 <dd className="mt-0.5 font-medium text-slate-900">{value}</dd>
               </div>
