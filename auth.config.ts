@@ -1,4 +1,16 @@
 import type { NextAuthConfig } from "next-auth";
+import { SESSION_LIFETIME } from "@/lib/auth/session-lifetime";
+
+declare module "next-auth" {
+  interface User {
+    /** Set by authorize() at sign-in: the server-side session's token, kept in the JWT as `sid`. */
+    sessionToken?: string;
+  }
+  interface Session {
+    /** The server-side session's row id (lib/auth/sessions.ts), checked on every request. */
+    sessionId?: string;
+  }
+}
 
 /**
  * The part of the next-auth configuration that the proxy (middleware) needs:
@@ -6,7 +18,8 @@ import type { NextAuthConfig } from "next-auth";
  */
 export const authConfig = {
   pages: { signIn: "/sign-in" },
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // The JWT rolls with activity like the session row's idle expiry; the row decides (lib/auth/sessions.ts).
+  session: { strategy: "jwt", maxAge: SESSION_LIFETIME.idleSeconds },
   trustHost: true,
   providers: [],
   callbacks: {
@@ -18,6 +31,7 @@ export const authConfig = {
     },
     jwt({ token, user }) {
       if (user?.id) token.sub = user.id;
+      if (user?.sessionToken) token.sid = user.sessionToken;
       return token;
     },
     session({ session, token }) {

@@ -14,6 +14,8 @@ export default defineConfig({
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**"],
     setupFiles: ["./tests/setup-env.ts"],
     environment: "node",
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses: let Vite resolve it.
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each integration file gets its own database; two at a time fits two cores.

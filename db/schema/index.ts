@@ -4,5 +4,6 @@ export * from "./api-requests";
 export * from "./audit";
 export * from "./billing";
 export * from "./rate-limits";
+export * from "./sessions";
 export * from "./sms";
 export * from "./webhooks";

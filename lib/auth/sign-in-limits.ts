@@ -3,9 +3,15 @@ import type { Db } from "@/db";
 import { rateLimits } from "@/db/schema";
 
 /**
- * Failed sign-ins are limited per email (a targeted guess) and per client address
+ * Sign-in attempts are limited per email (a targeted guess) and per client address
  * (a spray over many emails). Counters live in Postgres/PGlite, so every instance
- * sees the same numbers. Only failures consume points; a success clears the email's.
+ * sees the same numbers.
+ *
+ * An attempt CONSUMES a point before its password is verified (one atomic upsert
+ * per counter), so concurrent guesses cannot all pass a check made before any of
+ * them is counted: at most `points` passwords are ever verified per window. A
+ * success then clears the email's counter and gives the address its point back,
+ * so only failures add up.
  */
 export const SIGN_IN_LIMITS = {
   perEmail: { points: 5, duration: 15 * 60 },
@@ -13,10 +19,10 @@ export const SIGN_IN_LIMITS = {
 } as const;
 
 export type SignInLimiter = {
-  /** Seconds until sign-in may be tried again, or 0 when allowed. */
-  blockedFor(email: string, address: string | null): Promise<number>;
-  recordFailure(email: string, address: string | null): Promise<void>;
-  recordSuccess(email: string): Promise<void>;
+  /** Counts an attempt. `allowed: false` (with the seconds to wait) means: do not verify the password. */
+  attempt(email: string, address: string | null): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
+  /** The attempt's password was right. */
+  succeeded(email: string, address: string | null): Promise<void>;
 };
 
 export function createSignInLimiter(db: Db): SignInLimiter {
@@ -24,20 +30,35 @@ export function createSignInLimiter(db: Db): SignInLimiter {
   const byEmail = new RateLimiterDrizzle({ ...common, keyPrefix: "signin_email", ...SIGN_IN_LIMITS.perEmail });
   const byAddress = new RateLimiterDrizzle({ ...common, keyPrefix: "signin_addr", ...SIGN_IN_LIMITS.perAddress });
 
-  const remainingBlock = (res: RateLimiterRes | null, limit: number) =>
-    res && res.consumedPoints >= limit ? Math.ceil(res.msBeforeNext / 1000) : 0;
+  const refused = (error: unknown) => {
+    // consume() rejects with a RateLimiterRes when over the limit, with an Error when the store fails.
+    if (!(error instanceof RateLimiterRes)) throw error;
+    return { allowed: false as const, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+  };
 
   return {
-    async blockedFor(email, address) {
-      const [e, a] = await Promise.all([byEmail.get(email), address ? byAddress.get(address) : null]);
-      return Math.max(remainingBlock(e, SIGN_IN_LIMITS.perEmail.points), remainingBlock(a, SIGN_IN_LIMITS.perAddress.points));
+    async attempt(email, address) {
+      // The address first: from a blocked address, a guess costs the targeted email nothing.
+      try {
+        if (address) await byAddress.consume(address);
+        await byEmail.consume(email);
+        return { allowed: true };
+      } catch (error) {
+        return refused(error);
+      }
     },
-    async recordFailure(email, address) {
-      // penalty() adds points without throwing when the limit is passed.
-      await Promise.all([byEmail.penalty(email, 1), address ? byAddress.penalty(address, 1) : null]);
-    },
-    async recordSuccess(email) {
-      await byEmail.delete(email);
+    async succeeded(email, address) {
+      await Promise.all([byEmail.delete(email), address ? byAddress.reward(address, 1) : null]);
     },
   };
+}
+
+// One limiter per database handle (Next evaluates modules several times per process; tests open several databases).
+const globalForLimiter = globalThis as unknown as { __signInLimiters?: WeakMap<Db, SignInLimiter> };
+
+export function signInLimiterFor(db: Db): SignInLimiter {
+  const limiters = (globalForLimiter.__signInLimiters ??= new WeakMap());
+  let limiter = limiters.get(db);
+  if (!limiter) limiters.set(db, (limiter = createSignInLimiter(db)));
+  return limiter;
 }

@@ -9,19 +9,30 @@ import { hasPortalRight, type PortalRight } from "@/lib/permissions/catalog";
 import { loadPortalContext, type PortalContext } from "@/lib/workspaces/context";
 import { readWorkspaceCookie } from "@/lib/portal/workspace-cookie";
 
-/** The one choke point for "who is signed in", once per request. */
-export const getSession = cache(async (): Promise<{ userId: number } | null> => {
+/**
+ * What the session cookie claims (a valid JWT: who, and which server-side
+ * session), once per request. NOT yet checked against the sessions table: a
+ * signed-out or revoked session still has these claims. Anything that shows or
+ * does something goes through getPortalContext.
+ */
+export const getSessionClaims = cache(async (): Promise<{ userId: number; sessionId: string } | null> => {
   const session = await auth();
   const userId = Number(session?.user?.id);
-  return Number.isInteger(userId) && userId > 0 ? { userId } : null;
+  const sessionId = session?.sessionId;
+  return Number.isInteger(userId) && userId > 0 && typeof sessionId === "string" ? { userId, sessionId } : null;
 });
 
-/** The signed-in person, their role and the current workspace, or null. */
+/**
+ * The one choke point for "who is signed in": the person, their role and the
+ * current workspace, or null when signed out — no cookie, or a session that was
+ * ended (sign-out, "Sign out everywhere", a password or role change), expired or
+ * never existed. The session row is checked in the same query.
+ */
 export const getPortalContext = cache(async (): Promise<PortalContext | null> => {
-  const session = await getSession();
-  if (!session) return null;
+  const claims = await getSessionClaims();
+  if (!claims) return null;
   const [db, requested, address] = await Promise.all([getDb(), readWorkspaceCookie(), requestAddress()]);
-  return loadPortalContext(db, session.userId, requested, address);
+  return loadPortalContext(db, claims, requested, address);
 });
 
 /** For pages: the context, or a redirect to sign-in; a page the role may not see is a 404. */

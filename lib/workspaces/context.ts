@@ -1,6 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
-import { memberships, organizations, users, workspaces } from "@/db/schema";
+import { memberships, organizations, sessions, users, workspaces } from "@/db/schema";
+import { liveSession, touchSession } from "@/lib/auth/sessions";
+import { log } from "@/lib/log";
 import type { Role } from "@/lib/permissions/catalog";
 import { ceilingOf } from "@/lib/permissions/math";
 import type { ActorContext } from "@/lib/context/actor";
@@ -13,38 +15,62 @@ export type PortalContext = ActorContext & {
   organization: { id: number; name: string };
   workspace: WorkspaceSummary & { currency: string };
   workspaces: WorkspaceSummary[];
+  /** The signed-in session's row id (lib/auth/sessions.ts); null for a context made by a test or script. */
+  sessionId: string | null;
 };
 
 /**
- * Resolves who is acting and in which workspace. `requestedWorkspaceId` (from the
- * cookie) is honoured only when the person is a member of its organization; any
- * other value falls back to their main workspace. Null when the user is gone or
- * belongs to no organization.
+ * Resolves who is acting and in which workspace, for a signed-in session: null
+ * when that session is missing, revoked or expired (signed out), or when the user
+ * is gone or belongs to no organization. The session row is joined into the same
+ * query: one round trip per request. `requestedWorkspaceId` (from the cookie) is
+ * honoured only when the person is a member of its organization; any other value
+ * falls back to their main workspace.
  */
 export async function loadPortalContext(
   db: DbOrTx,
-  userId: number,
+  session: { userId: number; sessionId: string },
   requestedWorkspaceId: number | null,
   address: string | null,
 ): Promise<PortalContext | null> {
-  const rows = await db
+  const context = await queryContext(db, session.userId, session.sessionId, requestedWorkspaceId, address);
+  if (!context) return null;
+  // At most once a minute per session: a second statement then, never on most requests.
+  if (context.lastSeenAt) {
+    await touchSession(db, session.sessionId, context.lastSeenAt).catch((error) =>
+      log.warn({ err: error }, "session activity not recorded"),
+    );
+  }
+  return context.value;
+}
+
+async function queryContext(
+  db: DbOrTx,
+  userId: number,
+  sessionId: string | null,
+  requestedWorkspaceId: number | null,
+  address: string | null,
+): Promise<{ value: PortalContext; lastSeenAt: Date | null } | null> {
+  const base = db
     .select({
       user: { id: users.id, email: users.email, name: users.name },
       role: memberships.role,
       organization: { id: organizations.id, name: organizations.name },
       workspace: { id: workspaces.id, name: workspaces.name, isMain: workspaces.isMain, currency: workspaces.currency },
+      lastSeenAt: sessionId ? sessions.lastSeenAt : sql<null>`null`,
     })
     .from(users)
     .innerJoin(memberships, eq(memberships.userId, users.id))
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .innerJoin(workspaces, eq(workspaces.organizationId, organizations.id))
-    .where(eq(users.id, userId))
-    .orderBy(asc(organizations.id), asc(workspaces.id));
+    .$dynamic();
+  const query = sessionId ? base.innerJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id), liveSession())) : base;
+  const rows = await query.where(eq(users.id, userId)).orderBy(asc(organizations.id), asc(workspaces.id));
   if (rows.length === 0) return null;
 
   const current = rows.find((r) => r.workspace.id === requestedWorkspaceId) ?? rows.find((r) => r.workspace.isMain) ?? rows[0];
   const sameOrg = rows.filter((r) => r.organization.id === current.organization.id);
-  return {
+  const value: PortalContext = {
     user: current.user,
     role: current.role,
     organization: current.organization,
@@ -55,12 +81,14 @@ export async function loadPortalContext(
     actor: { kind: "user", userId, role: current.role },
     ceiling: ceilingOf(current.role),
     address,
+    sessionId,
   };
+  return { value, lastSeenAt: current.lastSeenAt };
 }
 
-/** For tests and scripts: a member's context in a given workspace. */
+/** For tests and scripts: a member's context in a given workspace, without a session. */
 export async function contextFor(db: DbOrTx, userId: number, workspaceId: number, address: string | null = "127.0.0.1") {
-  const context = await loadPortalContext(db, userId, workspaceId, address);
+  const context = (await queryContext(db, userId, null, workspaceId, address))?.value;
   if (!context || context.workspaceId !== workspaceId) throw new Error(`user ${userId} is not a member of workspace ${workspaceId}`);
   return context;
 }
