@@ -108,7 +108,11 @@ async function jobsOf(messageId: string, states?: string[]): Promise<number> {
 }
 
 /** Jobs still waiting or running for this message: none once its last attempt is logged. */
-const pendingJobs = (messageId: string) => jobsOf(messageId, ["created", "retry", "active"]);
+async function pendingJobs(messageId: string): Promise<number> {
+  // The attempt's own job is marked completed by pg-boss just after its log row commits: wait for that, not a fixed time.
+  await eventually(async () => (await jobsOf(messageId, ["active"])) === 0, 10_000, `the running job of ${messageId} to finish`);
+  return jobsOf(messageId, ["created", "retry", "active"]);
+}
 
 /** The receiver's own check, written here rather than imported, as a customer would write it. */
 function verify(secret: string, headers: Record<string, string | string[] | undefined>, rawBody: string): boolean {
@@ -310,7 +314,7 @@ describe("against DNS rebinding", () => {
       const message = await finalMessage();
       const [row] = await waitForAttempts(message.messageId, 1);
       expect(row).toMatchObject({ attempt: 1, success: false, responseStatus: null });
-      expect(row.error).toMatch(/localhost resolves to (127\.0\.0\.1|::1)/);
+      expect(row.error).toBe("refused: localhost resolves to a loopback address");
       expect(await pendingJobs(message.messageId)).toBe(0);
       expect(await attemptsOf(message.messageId)).toHaveLength(1);
       expect(r.requests).toHaveLength(0);
