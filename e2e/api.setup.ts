@@ -1,20 +1,35 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { expect, test as setup } from "@playwright/test";
-import { API_KEY_FILE, signIn } from "./helpers";
+import { expect, test as setup, type Page } from "@playwright/test";
+import { API_KEY_FILE, API_TEST_KEY_FILE, signIn } from "./helpers";
 
-// The API suite's key: created the way a customer would, in the portal of instance A.
-setup("an owner creates a full-access key for the API suite", async ({ page }) => {
+async function createFullAccessKey(page: Page, name: string, testMode: boolean): Promise<string> {
   await signIn(page, "owner@acme.test");
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   await page.goto("/settings/api-keys");
   await page.getByRole("button", { name: "Create API key" }).click();
   const create = page.getByRole("dialog", { name: "Create API key" });
-  await create.getByLabel("Name", { exact: true }).fill("E2E API suite");
+  await create.getByLabel("Name", { exact: true }).fill(name);
+  if (testMode) await create.getByLabel("Test mode").check();
   await create.getByRole("radio", { name: "Full access" }).check();
   await create.getByRole("button", { name: "Create key" }).click();
-  const secret = await page.getByRole("dialog", { name: "Your new API key" }).getByLabel("API key").inputValue();
+  return page.getByRole("dialog", { name: "Your new API key" }).getByLabel("API key").inputValue();
+}
+
+function save(file: string, secret: string) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ secret }));
+}
+
+// The API suite's keys: created the way a customer would, in the portal of instance A.
+setup("an owner creates a full-access key for the API suite", async ({ page }) => {
+  const secret = await createFullAccessKey(page, "E2E API suite", false);
   expect(secret).toMatch(/^sk_prod_/);
-  mkdirSync(path.dirname(API_KEY_FILE), { recursive: true });
-  writeFileSync(API_KEY_FILE, JSON.stringify({ secret }));
+  save(API_KEY_FILE, secret);
+});
+
+setup("an owner creates a full-access test-mode key for the API suite", async ({ page }) => {
+  const secret = await createFullAccessKey(page, "E2E API suite (test mode)", true);
+  expect(secret).toMatch(/^sk_test_/);
+  save(API_TEST_KEY_FILE, secret);
 });

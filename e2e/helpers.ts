@@ -5,6 +5,8 @@ const PORT = Number(process.env.E2E_PORT ?? 3200);
 export const INSTANCE_A = `http://127.0.0.1:${PORT + 1}`;
 export const INSTANCE_B = `http://127.0.0.1:${PORT + 2}`;
 export const API_KEY_FILE = ".data/e2e-auth/api-key.json";
+/** A full-access test-mode key: a live key can neither create nor manage test keys. */
+export const API_TEST_KEY_FILE = ".data/e2e-auth/api-test-key.json";
 
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "acme-demo-password";
 

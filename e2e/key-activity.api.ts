@@ -44,14 +44,28 @@ test("a key's page shows its last use, its requests by outcome, its error codes 
 });
 
 test("an off-the-record key's requests are counted but not listed", async ({ page, request }) => {
-  const created = await request.post(`${INSTANCE_A}/api/v1/keys`, {
-    headers: { "X-API-Key": admin() },
-    data: { name: `off the record ${Date.now()}`, permissions: ["balance.read"], off_the_record: true },
-  });
-  const key = (await created.json()) as { id: string; secret: string };
-  expect((await request.get(`${INSTANCE_A}/api/v1/user/balance`, { headers: { "X-API-Key": key.secret } })).status()).toBe(200);
-
+  // Made in the portal: a key that is on the record itself cannot create an off-the-record one through the API.
+  const name = `off the record ${Date.now()}`;
   await signedInOwner(page);
+  await page.goto("/settings/api-keys");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const create = page.getByRole("dialog", { name: "Create API key" });
+  await create.getByLabel("Name", { exact: true }).fill(name);
+  await create.getByRole("radio", { name: "Restricted" }).check();
+  await create.getByRole("checkbox", { name: "balance.read" }).check();
+  await create.getByLabel("Off the record").check();
+  await create.getByRole("button", { name: "Create key" }).click();
+  const shown = page.getByRole("dialog", { name: "Your new API key" });
+  const secret = await shown.getByLabel("API key").inputValue();
+  await shown.getByLabel("I have saved this key").check();
+  await shown.getByRole("button", { name: "Done" }).click();
+  const listed = await request.get(`${INSTANCE_A}/api/v1/keys`, { headers: { "X-API-Key": admin() } });
+  const key = ((await listed.json()) as { keys: { id: string; name: string; off_the_record: boolean }[] }).keys.find(
+    (k) => k.name === name,
+  )!;
+  expect(key.off_the_record).toBe(true);
+  expect((await request.get(`${INSTANCE_A}/api/v1/user/balance`, { headers: { "X-API-Key": secret } })).status()).toBe(200);
+
   await page.goto(`/settings/api-keys/${key.id}`);
   const requests = page.getByRole("region", { name: "Requests" });
   await reloadUntil(page, async () => {

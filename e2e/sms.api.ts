@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import { API_KEY_FILE, INSTANCE_A, INSTANCE_B } from "./helpers";
+import { API_KEY_FILE, API_TEST_KEY_FILE, INSTANCE_A, INSTANCE_B } from "./helpers";
 
-const admin = () => (JSON.parse(readFileSync(API_KEY_FILE, "utf8")) as { secret: string }).secret;
+const secretIn = (file: string) => (JSON.parse(readFileSync(file, "utf8")) as { secret: string }).secret;
 
 type Received = { headers: Record<string, string | string[] | undefined>; body: string };
 let receiver: Server;
@@ -28,17 +28,21 @@ test("a test-mode send is delivered by the sandbox through the job queue, seen f
   request,
 }) => {
   const port = (receiver.address() as AddressInfo).port;
-  const headers = { "X-API-Key": admin() };
+  const headers = { "X-API-Key": secretIn(API_KEY_FILE) };
+  const testHeaders = { "X-API-Key": secretIn(API_TEST_KEY_FILE) };
   const secret = "e2e-webhook-secret";
+
+  // Test keys have webhook settings of their own: the sandbox's deliveries go by them, never by the live ones.
   const configure = await request.put(`${INSTANCE_A}/api/v1/user/webhooks`, {
-    headers,
+    headers: testHeaders,
     data: { delivery_url: `http://127.0.0.1:${port}/delivery`, signing_secret: secret },
   });
   expect(configure.status(), await configure.text()).toBe(200);
 
+  // A test key creates test keys (a live key could not).
   const created = await request.post(`${INSTANCE_A}/api/v1/keys`, {
-    headers,
-    data: { name: "e2e sandbox sender", mode: "test", permissions: ["sms.send", "sms.read"] },
+    headers: testHeaders,
+    data: { name: "e2e sandbox sender", permissions: ["sms.send", "sms.read"] },
   });
   const testKey = (await created.json()) as { secret: string };
   expect(testKey.secret).toMatch(/^sk_test_/);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { ALL_PERMISSIONS, type Permission } from "@/lib/permissions/catalog";
 import { users, workspaces } from "./accounts";
 
@@ -37,6 +37,8 @@ export const apiKeys = pgTable(
     signingSecretEncrypted: text("signing_secret_encrypted"),
     previousSigningSecretEncrypted: text("previous_signing_secret_encrypted"),
     createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    // The key that created this one through the keys API (null when a person did): revoking it revokes this one.
+    parentKeyId: text("parent_key_id").references((): AnyPgColumn => apiKeys.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
@@ -57,6 +59,10 @@ export const apiKeys = pgTable(
     // (a test checks the plan); shorter filters and small tables are read without it. Needs pg_trgm
     // (migration 0004; PGlite loads it in db/client.ts).
     index("api_keys_name_trgm").using("gin", t.name.op("gin_trgm_ops")),
+    // Revoking a key: the keys it created, recursively.
+    index("api_keys_by_parent")
+      .on(t.parentKeyId)
+      .where(sql`${t.parentKeyId} IS NOT NULL`),
     check("api_keys_permissions_in_catalog", sql.raw(`permissions <@ ARRAY[${ALL_PERMISSIONS.map((p) => `'${p}'`).join(", ")}]::text[]`)),
     check("api_keys_mode_known", sql`${t.mode} IN ('live', 'test')`),
     check("api_keys_hmac_has_secret", sql`NOT ${t.hmac} OR ${t.signingSecretEncrypted} IS NOT NULL`),

@@ -1,26 +1,37 @@
-import { bigint, boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { workspaces } from "./accounts";
+import { KEY_MODES } from "./api-keys";
 
 export const WEBHOOK_EVENTS = ["delivery", "click", "impression", "conversion"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-/** A workspace's webhook settings (docs/api-v1.md §5). The signing secret is encrypted, never returned. */
-export const webhookSettings = pgTable("webhook_settings", {
-  workspaceId: integer("workspace_id")
-    .primaryKey()
-    .references(() => workspaces.id, { onDelete: "cascade" }),
-  deliveryUrl: text("delivery_url"),
-  clickUrl: text("click_url"),
-  impressionUrl: text("impression_url"),
-  conversionUrl: text("conversion_url"),
-  deliveryFields: text("delivery_fields").array(),
-  clickFields: text("click_fields").array(),
-  impressionFields: text("impression_fields").array(),
-  conversionFields: text("conversion_fields").array(),
-  uniqueClicksOnly: boolean("unique_clicks_only").notNull().default(false),
-  signingSecretEncrypted: text("signing_secret_encrypted"),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * A workspace's webhook settings (docs/api-v1.md §5), one row per mode: test keys
+ * read and change the test row, and the sandbox's deliveries use it, so a test
+ * key never touches where live events go. The signing secret is encrypted,
+ * never returned.
+ */
+export const webhookSettings = pgTable(
+  "webhook_settings",
+  {
+    workspaceId: integer("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    mode: text("mode", { enum: KEY_MODES }).notNull().default("live"),
+    deliveryUrl: text("delivery_url"),
+    clickUrl: text("click_url"),
+    impressionUrl: text("impression_url"),
+    conversionUrl: text("conversion_url"),
+    deliveryFields: text("delivery_fields").array(),
+    clickFields: text("click_fields").array(),
+    impressionFields: text("impression_fields").array(),
+    conversionFields: text("conversion_fields").array(),
+    uniqueClicksOnly: boolean("unique_clicks_only").notNull().default(false),
+    signingSecretEncrypted: text("signing_secret_encrypted"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.mode] })],
+);
 
 /** Every delivery attempt of every webhook event (GET /user/webhooks/logs). */
 export const webhookDeliveries = pgTable(
@@ -31,6 +42,8 @@ export const webhookDeliveries = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
     keyId: text("key_id"),
+    // The mode of the settings the event went by: a test key's log shows test deliveries only.
+    mode: text("mode", { enum: KEY_MODES }).notNull().default("live"),
     event: text("event").notNull(),
     url: text("url").notNull(),
     messageId: text("message_id"),
@@ -42,8 +55,8 @@ export const webhookDeliveries = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // GET /user/webhooks/logs: a workspace's attempts, newest first.
-    index("webhook_deliveries_by_workspace").on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
+    // GET /user/webhooks/logs: a workspace's attempts of one mode, newest first.
+    index("webhook_deliveries_by_workspace").on(t.workspaceId, t.mode, t.createdAt.desc(), t.id.desc()),
     // A message's page: the attempts to deliver that message's events (deliveriesForMessage).
     index("webhook_deliveries_by_message").on(t.workspaceId, t.messageId),
   ],

@@ -17,6 +17,17 @@ export async function workspaceBalance(db: Db, workspaceId: number) {
   };
 }
 
+/**
+ * What a test key sees as its balance: test sends never touch the balance, so
+ * test mode has none to show — a fixed figure marked `sandbox`, never the live one.
+ */
+export const SANDBOX_BALANCE = 1000;
+
+export async function sandboxBalance(db: Db, workspaceId: number) {
+  const [row] = await db.select({ currency: workspaces.currency }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  return { balance: SANDBOX_BALANCE, currency: row.currency, updated: dottedDate(new Date()), sandbox: true as const };
+}
+
 function changeType(rate: string, prev: string): "Same" | "Increase" | "Decrease" {
   const diff = Number(rate) - Number(prev);
   return diff > 0 ? "Increase" : diff < 0 ? "Decrease" : "Same";

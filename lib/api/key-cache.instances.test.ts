@@ -8,6 +8,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as keysRoute from "@/app/api/v1/keys/route";
 import * as balanceRoute from "@/app/api/v1/user/balance/route";
 import { openDatabase, type Database } from "@/db/client";
 import { apiKeys } from "@/db/schema";
@@ -98,5 +99,25 @@ describe.skipIf(!hasPostgres)("across instances", () => {
     const rolled = await rollKey(t.db, await ownerCtx(), key.id, 0);
     expect(await msUntil(async () => (await b.keys.find(secret)) === null, since)).toBeLessThan(1000);
     expect((await balanceThroughB(rolled.secret)).status).toBe(200);
+  });
+
+  it("refuses, on another instance within 1 s, the keys a revoked key had created (their caches are dropped too)", async () => {
+    const parent = await makeKey(t, { name: "parent on A", permissions: ["keys.write", "balance.read"] });
+    const res = await callApi(keysRoute.POST, {
+      method: "POST",
+      path: "/api/v1/keys",
+      key: parent.secret,
+      body: { name: "child", permissions: ["balance.read"] },
+      address: randomAddress(),
+    });
+    expect(res.status).toBe(201);
+    const child: string = res.body.secret;
+    expect((await balanceThroughB(child)).status).toBe(200);
+    expect((await b.keys.find(child))?.revokedAt).toBeNull(); // warm in B's cache
+
+    const since = Date.now();
+    await revokeKey(t.db, await ownerCtx(), parent.key.id);
+    expect(await msUntil(async () => (await b.keys.find(child))?.revokedAt != null, since)).toBeLessThan(1000);
+    expectApiError(await balanceThroughB(child), 401, "API_KEY_INACTIVE");
   });
 });

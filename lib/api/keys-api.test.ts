@@ -52,6 +52,7 @@ const KEY_FIELDS = [
   "last_used_at",
   "created_at",
   "revoked_at",
+  "parent_key_id",
 ].sort();
 
 const api = {
@@ -75,13 +76,17 @@ async function created(body: { name?: string; permissions?: Permission[]; [field
 }
 
 describe("GET /keys", () => {
-  it("lists the workspace's keys in the documented shape, never with a secret or a hash", async () => {
+  it("lists the workspace's keys of the key's mode in the documented shape, never with a secret or a hash", async () => {
     const hmac = await created({ name: "listed hmac", hmac: true });
     const res = await api.list(admin.secret);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ page: 1, limit: 100, total_pages: 1 });
     expect(res.body.total).toBe(res.body.keys.length);
-    const rows = await t.db.select().from(apiKeys).where(eq(apiKeys.workspaceId, t.seed.mainWorkspaceId));
+    // A live key lists the live keys (test keys are another mode's: keys-api.modes.test.ts).
+    const rows = await t.db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.workspaceId, t.seed.mainWorkspaceId), eq(apiKeys.mode, "live")));
     expect(res.body.keys.map((k: { id: string }) => k.id).sort()).toEqual(rows.map((r) => r.id).sort());
     for (const key of res.body.keys) expect(Object.keys(key).sort()).toEqual(KEY_FIELDS);
 
@@ -132,10 +137,17 @@ describe("POST /keys", () => {
     expect(key.signing_secret).toMatch(SIGNING_SECRET_PATTERN);
   });
 
-  it("creates test keys with the sk_test_ prefix", async () => {
-    const key = await created({ mode: "test" });
+  it("creates test keys with the sk_test_ prefix when a test key asks", async () => {
+    const testAdmin = await makeKey(t, { name: "test admin", mode: "test", permissions: ["*"] });
+    const key = await created({ mode: "test" }, testAdmin.secret);
     expect(key.mode).toBe("test");
     expect(key.secret).toMatch(/^sk_test_/);
+  });
+
+  it("records the acting key as the parent of a key it creates", async () => {
+    const key = await created();
+    expect(key.parent_key_id).toBe(admin.id);
+    expect((await api.get(admin.secret, key.id)).body.parent_key_id).toBe(admin.id);
   });
 
   it("credits a key made through the API to the acting key's creator", async () => {

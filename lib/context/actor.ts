@@ -1,10 +1,28 @@
 import type { Permission, Role } from "@/lib/permissions/catalog";
 
+/** What restricts where and how a key may be used; a key acting through the keys API can never hand out less. */
+export type KeyRestrictions = {
+  /** Empty: any address. */
+  allowedCidrs: readonly string[];
+  hmac: boolean;
+  expiresAt: Date | null;
+  offTheRecord: boolean;
+};
+
 /** Who is acting: a signed-in member, or (keys API) an API key. */
 export type Actor =
   | { kind: "user"; userId: number; role: Role }
-  // A key acting through the keys API; keys it creates are credited to its own creator.
-  | { kind: "key"; keyId: string; createdBy: number | null };
+  | {
+      // A key acting through the keys API; keys it creates are credited to its own creator.
+      kind: "key";
+      keyId: string;
+      createdBy: number | null;
+      /** A key sees and manages only keys of its own mode. */
+      mode: "live" | "test";
+      /** Its creator's current role ceiling: which keys it may see, as that member would in the portal. */
+      creatorCeiling: readonly Permission[];
+      restrictions: KeyRestrictions;
+    };
 
 /**
  * What every service function receives: the workspace it acts in (already

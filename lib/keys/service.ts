@@ -1,14 +1,16 @@
-import { and, count, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db";
 import { apiKeys, auditEvents, users, type ApiKeyRow } from "@/db/schema";
 import { diff, recordAudit } from "@/lib/audit/record";
 import { ServiceError, notFound } from "@/lib/errors/service-error";
 import { WILDCARD, type Permission } from "@/lib/permissions/catalog";
-import { beyond } from "@/lib/permissions/math";
+import { beyond, grants } from "@/lib/permissions/math";
 import type { ActorContext } from "@/lib/context/actor";
+import { assertPublicUrl, UnsafeUrlError } from "@/lib/webhooks/url-safety";
 import { encryptSecret } from "./encryption";
 import { generateKey, generateSigningSecret } from "./format";
 import { newKeyId } from "./ids";
+import { assertActorMode, assertNoLooserThanActor } from "./restrictions";
 import { invalidateKeyLocally, notifyKeyChanged } from "./verify";
 import type { CreateKeyInput, UpdateKeyInput } from "./schemas";
 import { toKeyView, type KeyView } from "./view";
@@ -23,19 +25,26 @@ import { toKeyView, type KeyView } from "./view";
 export type CreatedKey = { key: KeyView; secret: string; signingSecret: string | null };
 
 /**
- * Keys the actor may see: members with a `*` ceiling see all of the workspace,
- * other members only keys within their ceiling (docs/portal.md). A key acting through
- * the keys API lists all of its workspace's keys (docs/api-v1.md §7) but may change only
- * keys within its own permissions (assertMayChange).
+ * Keys the actor may see (docs/portal.md): members with a `*` ceiling see all of the
+ * workspace, other members only keys within their ceiling. A key acting through
+ * the keys API sees what its creator would see — a key acts with at most its
+ * creator's rights — and only keys of its own mode; it may change only keys
+ * within its own permissions (assertMayChange).
  */
 function visibleTo(ctx: ActorContext): SQL {
   const inWorkspace = eq(apiKeys.workspaceId, ctx.workspaceId);
-  if (ctx.ceiling.includes(WILDCARD) || ctx.actor.kind === "key") return inWorkspace;
-  const ceiling = sql.join(
-    ctx.ceiling.map((p) => sql`${p}`),
+  if (ctx.actor.kind === "key") return and(inWorkspace, eq(apiKeys.mode, ctx.actor.mode), withinCeiling(ctx.actor.creatorCeiling))!;
+  return and(inWorkspace, withinCeiling(ctx.ceiling))!;
+}
+
+/** Keys whose permissions sit within `ceiling` (all keys for a `*` ceiling). */
+function withinCeiling(ceiling: readonly Permission[]): SQL | undefined {
+  if (ceiling.includes(WILDCARD)) return undefined;
+  const list = sql.join(
+    ceiling.map((p) => sql`${p}`),
     sql`, `,
   );
-  return and(inWorkspace, sql`${apiKeys.permissions} <@ ARRAY[${ceiling}]::text[]`)!;
+  return sql`${apiKeys.permissions} <@ ARRAY[${list}]::text[]`;
 }
 
 function assertWithinCeiling(ctx: ActorContext, permissions: readonly Permission[]): void {
@@ -74,6 +83,40 @@ function assertMayChange(ctx: ActorContext, row: ApiKeyRow): void {
 
 function assertNotRevoked(row: ApiKeyRow): void {
   if (row.revokedAt) throw new ServiceError("CONFLICT", "This key is revoked and can no longer be changed");
+}
+
+/**
+ * A key's postback URL receives its delivery events, recipients' numbers
+ * included: through the API, pointing it somewhere takes webhooks.write as well
+ * as keys.write. (People in the portal: their page right decides.)
+ */
+function assertMayRedirect(ctx: ActorContext): void {
+  if (ctx.actor.kind === "key" && !grants(ctx.ceiling, "webhooks.write")) {
+    throw new ServiceError("FORBIDDEN", "Setting postback_url needs the webhooks.write permission as well as keys.write");
+  }
+}
+
+/** The SSRF guard when a postback URL is saved (and again at each delivery); the refusal names no resolved address. */
+async function assertSafePostbackUrl(url: string): Promise<void> {
+  try {
+    await assertPublicUrl(url);
+  } catch (error) {
+    if (!(error instanceof UnsafeUrlError)) throw error;
+    const message = `Postback URL refused: ${error.message.replace(/^refused: /, "")}`;
+    throw new ServiceError("INVALID_INPUT", message, { postbackUrl: message });
+  }
+}
+
+/** A change of postback URL (undefined: none asked for) is checked before the transaction: the check resolves names. */
+async function checkPostbackChange(db: Db, ctx: ActorContext, id: string, url: string | null | undefined): Promise<void> {
+  if (url === undefined) return;
+  const [current] = await db
+    .select({ postbackUrl: apiKeys.postbackUrl })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), visibleTo(ctx)));
+  if (!current || current.postbackUrl === url) return;
+  assertMayRedirect(ctx);
+  if (url !== null) await assertSafePostbackUrl(url);
 }
 
 // ---------------------------------------------------------------------------
@@ -159,6 +202,12 @@ export async function listKeyAudit(db: Db, ctx: ActorContext, id: string): Promi
 
 export async function createKey(db: Db, ctx: ActorContext, input: CreateKeyInput): Promise<CreatedKey> {
   assertWithinCeiling(ctx, input.permissions);
+  assertActorMode(ctx, input.mode);
+  assertNoLooserThanActor(ctx, input, "create a key");
+  if (input.postbackUrl !== null) {
+    assertMayRedirect(ctx);
+    await assertSafePostbackUrl(input.postbackUrl);
+  }
   const id = newKeyId();
   const generated = generateKey(input.mode);
   const signingSecret = input.hmac ? generateSigningSecret() : null;
@@ -184,6 +233,7 @@ export async function createKey(db: Db, ctx: ActorContext, input: CreateKeyInput
         postbackUrl: input.postbackUrl,
         expiresAt: input.expiresAt,
         createdBy,
+        parentKeyId: ctx.actor.kind === "key" ? ctx.actor.keyId : null,
       })
       .returning();
     const { name, mode, permissions, hmac, offTheRecord, allowedCidrs, postbackUrl, expiresAt } = row;
@@ -199,10 +249,15 @@ export async function createKey(db: Db, ctx: ActorContext, input: CreateKeyInput
 
 export async function updateKey(db: Db, ctx: ActorContext, id: string, input: UpdateKeyInput): Promise<KeyView> {
   if (input.permissions) assertWithinCeiling(ctx, input.permissions);
+  // Itself included: a key may not loosen its own restrictions.
+  assertNoLooserThanActor(ctx, input, "change a key");
+  await checkPostbackChange(db, ctx, id, input.postbackUrl);
   return db
     .transaction(async (tx) => {
       const row = await lockVisibleKey(tx, ctx, id);
       assertNotRevoked(row);
+      // Again under the lock: the URL may have changed since it was compared.
+      if (input.postbackUrl !== undefined && input.postbackUrl !== row.postbackUrl) assertMayRedirect(ctx);
       const changes = diff(row, input);
       if (Object.keys(changes).length === 0) return toKeyView(row, await creatorOf(tx, row.createdBy));
       const [updated] = await tx
@@ -233,6 +288,8 @@ export async function rollKey(db: Db, ctx: ActorContext, id: string, graceSecond
     .transaction(async (tx) => {
       const row = await lockVisibleKey(tx, ctx, id);
       assertNotRevoked(row);
+      // The new secret goes to the caller: a key may take over only keys at least as restricted as itself.
+      assertNoLooserThanActor(ctx, row, "roll a key");
       const generated = generateKey(row.mode);
       const signingSecret = row.hmac ? generateSigningSecret() : null;
       const graceEnds = graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null;
@@ -267,18 +324,26 @@ export async function rollKey(db: Db, ctx: ActorContext, id: string, graceSecond
     .finally(() => invalidateKeyLocally(id));
 }
 
-/** Revoked keys stop working at once and stay listed; revoking is final. */
+/**
+ * Revoked keys stop working at once and stay listed; revoking is final. The
+ * keys this key created through the API, and theirs, are revoked with it in the
+ * same transaction: a child never outlives its parent.
+ */
 export async function revokeKey(db: Db, ctx: ActorContext, id: string): Promise<KeyView> {
+  const revoked: string[] = [id];
   return db
     .transaction(async (tx) => {
       const row = await lockVisibleKey(tx, ctx, id);
       assertNotRevoked(row);
       const now = new Date();
-      const [updated] = await tx
-        .update(apiKeys)
-        .set({ revokedAt: now, previousHash: null, previousExpiresAt: null, previousSigningSecretEncrypted: null, updatedAt: now })
-        .where(eq(apiKeys.id, id))
-        .returning();
+      const revocation = {
+        revokedAt: now,
+        previousHash: null,
+        previousExpiresAt: null,
+        previousSigningSecretEncrypted: null,
+        updatedAt: now,
+      };
+      const [updated] = await tx.update(apiKeys).set(revocation).where(eq(apiKeys.id, id)).returning();
       await recordAudit(tx, ctx, {
         action: "key.revoke",
         targetType: "api_key",
@@ -286,7 +351,31 @@ export async function revokeKey(db: Db, ctx: ActorContext, id: string): Promise<
         changes: { revokedAt: { before: null, after: now.toISOString() } },
       });
       await notifyKeyChanged(tx, id);
+
+      const descendants = sql`(
+        with recursive tree(id) as (
+          select ${apiKeys.id} from ${apiKeys} where ${apiKeys.parentKeyId} = ${id}
+          union
+          select child.id from ${apiKeys} child join tree on child.parent_key_id = tree.id
+        )
+        select id from tree
+      )`;
+      const children = await tx
+        .update(apiKeys)
+        .set(revocation)
+        .where(and(inArray(apiKeys.id, descendants), isNull(apiKeys.revokedAt)))
+        .returning({ id: apiKeys.id });
+      for (const child of children) {
+        revoked.push(child.id);
+        await recordAudit(tx, ctx, {
+          action: "key.revoke",
+          targetType: "api_key",
+          targetId: child.id,
+          changes: { revokedAt: { before: null, after: now.toISOString() }, revokedWith: { before: null, after: id } },
+        });
+        await notifyKeyChanged(tx, child.id);
+      }
       return toKeyView(updated, await creatorOf(tx, updated.createdBy));
     })
-    .finally(() => invalidateKeyLocally(id));
+    .finally(() => revoked.forEach(invalidateKeyLocally));
 }

@@ -15,6 +15,8 @@ export type VerifiedKey = {
   mode: KeyMode;
   /** The key's permissions ∩ its creator's current ceiling. */
   permissions: Permission[];
+  /** Its creator's current role ceiling (empty when the creator has left). */
+  creatorCeiling: readonly Permission[];
   enabled: boolean;
   revokedAt: number | null;
   expiresAt: number | null;
@@ -61,6 +63,7 @@ export async function loadKey(db: Db, hashes: string[]): Promise<VerifiedKey | n
     createdBy: k.createdBy,
     mode: k.mode,
     permissions: effective(k.permissions, ceiling),
+    creatorCeiling: ceiling,
     enabled: k.enabled,
     revokedAt: k.revokedAt?.getTime() ?? null,
     expiresAt: k.expiresAt?.getTime() ?? null,

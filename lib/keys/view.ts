@@ -29,6 +29,8 @@ export const keyViewSchema = z.strictObject({
   lastUsedAddress: z.string().nullable(),
   createdAt: z.iso.datetime(),
   createdBy: z.object({ id: z.number(), name: z.string() }).nullable(),
+  /** The key that created this one through the keys API; revoking it revokes this one. */
+  parentKeyId: z.string().nullable(),
   revokedAt: z.iso.datetime().nullable(),
   previousSecretExpiresAt: z.iso.datetime().nullable(),
   status: z.enum(KEY_STATUSES),
@@ -66,6 +68,7 @@ export function toKeyView(row: ApiKeyRow, createdBy: { id: number; name: string 
     lastUsedAddress: row.lastUsedAddress,
     createdAt: row.createdAt.toISOString(),
     createdBy,
+    parentKeyId: row.parentKeyId,
     revokedAt: iso(row.revokedAt),
     previousSecretExpiresAt: graceOpen ? iso(row.previousExpiresAt) : null,
     status,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { cidrSchema, isAddressAllowed, parseCidr } from "./cidr";
+import { cidrSchema, isAddressAllowed, isRangeWithin, parseCidr } from "./cidr";
 
 // fc.ipV6() also produces the deprecated `::a.b.c.d` form, which parseCidr refuses on purpose.
 const ipV6 = fc.ipV6().filter((a) => !/^::[\d.]+$/.test(a));
@@ -234,5 +234,40 @@ describe("cidrSchema", () => {
   it("refuses non-strings", () => {
     expect(cidrSchema.safeParse(42).success).toBe(false);
     expect(cidrSchema.safeParse(null).success).toBe(false);
+  });
+});
+
+describe("isRangeWithin", () => {
+  it("holds for a range inside one of the outer ranges, in either spelling", () => {
+    expect(isRangeWithin("10.1.0.0/16", ["10.0.0.0/8"])).toBe(true);
+    expect(isRangeWithin("10.0.0.0/8", ["10.0.0.0/8"])).toBe(true);
+    expect(isRangeWithin("10.1.2.3/32", ["192.0.2.0/24", "10.1.2.0/24"])).toBe(true);
+    expect(isRangeWithin("::ffff:10.1.0.0/112", ["10.0.0.0/8"])).toBe(true);
+    expect(isRangeWithin("10.1.0.0/16", ["::ffff:10.0.0.0/104"])).toBe(true);
+    expect(isRangeWithin("2001:db8:1::/48", ["2001:db8::/32"])).toBe(true);
+  });
+
+  it("fails for a wider range, a disjoint one, another family, or anything unparseable", () => {
+    expect(isRangeWithin("10.0.0.0/7", ["10.0.0.0/8"])).toBe(false);
+    expect(isRangeWithin("0.0.0.0/0", ["10.0.0.0/8"])).toBe(false);
+    expect(isRangeWithin("11.0.0.0/16", ["10.0.0.0/8"])).toBe(false);
+    expect(isRangeWithin("2001:db8::/48", ["10.0.0.0/8"])).toBe(false);
+    expect(isRangeWithin("::/0", ["10.0.0.0/8"])).toBe(false);
+    expect(isRangeWithin("10.0.0.0/16", [])).toBe(false);
+    expect(isRangeWithin("not a range", ["0.0.0.0/0"])).toBe(false);
+    expect(isRangeWithin("10.0.0.0/16", ["not a range"])).toBe(false);
+  });
+
+  it("agrees with address matching: every address of an inner range is allowed by the outer", () => {
+    fc.assert(
+      fc.property(fc.ipV4(), v4Length, fc.ipV4(), v4Length, (a, la, b, lb) => {
+        const inner = ok(`${a}/${la}`);
+        const outer = ok(`${b}/${lb}`);
+        const network = inner.split("/")[0];
+        if (isRangeWithin(inner, [outer])) expect(isAddressAllowed(network, [outer])).toBe(true);
+        expect(isRangeWithin(inner, [outer])).toBe(la >= lb && isAddressAllowed(network, [outer]));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -133,6 +133,28 @@ export function isAddressAllowed(address: string, cidrs: readonly string[]): boo
   });
 }
 
+/** A range as IPv6 (IPv4 as its mapped form, length + 96), so ranges of either spelling compare. */
+function asV6([network, length]: Range): [ipaddr.IPv6, number] {
+  return isV4(network) ? [network.toIPv4MappedAddress(), length + 96] : [network, length];
+}
+
+/**
+ * Does one of `outers` contain every address of `inner`? (A key may hand out
+ * only ranges inside its own.) Fails closed: an unparseable entry contains and
+ * is contained by nothing.
+ */
+export function isRangeWithin(inner: string, outers: readonly string[]): boolean {
+  const parsed = parseRange(inner);
+  if (!parsed.ok) return false;
+  const [network, length] = asV6(parsed.range);
+  return outers.some((outer) => {
+    const o = parseRange(outer);
+    if (!o.ok) return false;
+    const [outerNetwork, outerLength] = asV6(o.range);
+    return length >= outerLength && network.match(outerNetwork, outerLength);
+  });
+}
+
 /** One allowlist entry in a form: trimmed, validated, output normalized. */
 export const cidrSchema = z
   .string()

@@ -43,12 +43,14 @@ async function receiver(answer?: Parameters<typeof startReceiver>[0]) {
   return r;
 }
 
-async function configure(patch: WebhookSettingsPatch, workspaceId = t.seed.mainWorkspaceId) {
-  return updateWebhookSettings(t.db, await contextFor(t.db, t.seed.userIds.owner, workspaceId), patch);
+async function configure(patch: WebhookSettingsPatch, workspaceId = t.seed.mainWorkspaceId, mode: "live" | "test" = "live") {
+  return updateWebhookSettings(t.db, await contextFor(t.db, t.seed.userIds.owner, workspaceId), mode, patch);
 }
 
 /** A message that just got its final status, enqueued in that same transaction as the SMS lifecycle does. */
-async function finalMessage(o: { keyId?: string | null; status?: "DELIVRD" | "UNDELIV"; workspaceId?: number } = {}) {
+async function finalMessage(
+  o: { keyId?: string | null; status?: "DELIVRD" | "UNDELIV"; workspaceId?: number; mode?: "live" | "test" } = {},
+) {
   const workspaceId = o.workspaceId ?? t.seed.mainWorkspaceId;
   const deliveredAt = new Date("2026-02-13T10:30:00Z");
   return t.db.transaction(async (tx) => {
@@ -58,7 +60,7 @@ async function finalMessage(o: { keyId?: string | null; status?: "DELIVRD" | "UN
         messageId: `api_${workspaceId}_${Date.now()}000000_${randomBytes(8).toString("hex")}`,
         workspaceId,
         keyId: o.keyId ?? null,
-        mode: "live",
+        mode: o.mode ?? "live",
         recipient: "+14155551234",
         country: "US",
         senderId: "Acme",
@@ -109,7 +111,11 @@ async function jobsOf(messageId: string, states?: string[], db: DbOrTx = t.db): 
 }
 
 /** Jobs still waiting or running for this message: none once its last attempt is logged. */
-const pendingJobs = (messageId: string) => jobsOf(messageId, ["created", "retry", "active"]);
+async function pendingJobs(messageId: string): Promise<number> {
+  // The attempt's own job is marked completed by pg-boss just after its log row commits: wait for that, not a fixed time.
+  await eventually(async () => (await jobsOf(messageId, ["active"])) === 0, 10_000, `the running job of ${messageId} to finish`);
+  return jobsOf(messageId, ["created", "retry", "active"]);
+}
 
 /** The receiver's own check, written here rather than imported, as a customer would write it. */
 function verify(secret: string, headers: Record<string, string | string[] | undefined>, rawBody: string): boolean {
@@ -268,6 +274,26 @@ describe("a delivery event", () => {
     expect(await jobsOf(nowhere.messageId)).toBe(0);
   });
 
+  it("of a sandbox message goes by the test settings (URL and secret), of a live one by the live settings; each logged under its mode", async () => {
+    const liveReceiver = await receiver();
+    const testReceiver = await receiver();
+    await configure({ urls: { delivery: liveReceiver.url }, signingSecret: "live-secret" });
+    await configure({ urls: { delivery: testReceiver.url }, signingSecret: "test-secret" }, t.seed.mainWorkspaceId, "test");
+
+    const sandbox = await finalMessage({ mode: "test" });
+    const real = await finalMessage({ mode: "live" });
+    const [sandboxRow] = await waitForAttempts(sandbox.messageId, 1);
+    const [realRow] = await waitForAttempts(real.messageId, 1);
+
+    expect(sandboxRow).toMatchObject({ url: testReceiver.url, mode: "test", success: true });
+    expect(realRow).toMatchObject({ url: liveReceiver.url, mode: "live", success: true });
+    expect(testReceiver.requests.map((q) => JSON.parse(q.body).message_id)).toEqual([sandbox.messageId]);
+    expect(liveReceiver.requests.map((q) => JSON.parse(q.body).message_id)).toEqual([real.messageId]);
+    expect(verify("test-secret", testReceiver.requests[0].headers, testReceiver.requests[0].body)).toBe(true);
+    expect(verify("live-secret", liveReceiver.requests[0].headers, liveReceiver.requests[0].body)).toBe(true);
+    await configure({ urls: { delivery: null }, clearSigningSecret: true }, t.seed.mainWorkspaceId, "test");
+  });
+
   it("is never enqueued when the message's transaction rolls back", async () => {
     const r = await receiver();
     await configure({ urls: { delivery: r.url } });
@@ -317,7 +343,7 @@ describe("against DNS rebinding", () => {
       const message = await finalMessage();
       const [row] = await waitForAttempts(message.messageId, 1);
       expect(row).toMatchObject({ attempt: 1, success: false, responseStatus: null });
-      expect(row.error).toMatch(/localhost resolves to (127\.0\.0\.1|::1)/);
+      expect(row.error).toBe("refused: localhost resolves to a loopback address");
       expect(await pendingJobs(message.messageId)).toBe(0);
       expect(await attemptsOf(message.messageId)).toHaveLength(1);
       expect(r.requests).toHaveLength(0);

@@ -14,7 +14,7 @@ import https from "node:https";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/db";
-import { apiKeys, WEBHOOK_EVENTS, type messages } from "@/db/schema";
+import { apiKeys, KEY_MODES, WEBHOOK_EVENTS, type messages } from "@/db/schema";
 import { QUEUES, type Queue } from "@/lib/queue/queue";
 import { log } from "@/lib/log";
 import { recordAttempt } from "./logs";
@@ -142,6 +142,8 @@ export function retryDelaysMs(): number[] {
 /** The data of one QUEUES.webhookDeliver job: one attempt of one event. */
 export const deliveryJobSchema = z.object({
   workspaceId: z.number().int(),
+  // Whose settings sign it and whose log shows it. Jobs enqueued before modes existed were live.
+  mode: z.enum(KEY_MODES).default("live"),
   keyId: z.string().nullable(),
   event: z.enum(WEBHOOK_EVENTS),
   url: z.string(),
@@ -158,7 +160,7 @@ export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 export async function attemptDelivery(db: DbOrTx, job: DeliveryJob): Promise<DeliveryResult & { retryable: boolean }> {
   const refused = (error: string) => ({ success: false, responseStatus: null, durationMs: 0, error, retryable: false });
   try {
-    // The URL was checked when saved; names can be re-pointed since (and keys' postback URLs are checked only here).
+    // The URL was checked when saved (settings and keys' postback URLs alike); names can be re-pointed since.
     await assertPublicUrl(job.url);
   } catch (error) {
     if (error instanceof UnsafeUrlError) return refused(error.message);
@@ -166,7 +168,7 @@ export async function attemptDelivery(db: DbOrTx, job: DeliveryJob): Promise<Del
   }
   let secret: string | null;
   try {
-    secret = await webhookSigningSecret(db, job.workspaceId);
+    secret = await webhookSigningSecret(db, job.workspaceId, job.mode);
   } catch (error) {
     // Never sent unsigned when a secret is set; the cause (key changed, tampering) is for the operator.
     log.error({ err: error, workspaceId: job.workspaceId }, "webhook signing secret could not be decrypted");
@@ -189,6 +191,7 @@ export async function handleDeliveryJob(db: Db, queue: Queue, data: unknown): Pr
   await db.transaction(async (tx) => {
     await recordAttempt(tx, {
       workspaceId: job.workspaceId,
+      mode: job.mode,
       keyId: job.keyId,
       event: job.event,
       url: job.url,
@@ -209,8 +212,9 @@ export async function handleDeliveryJob(db: Db, queue: Queue, data: unknown): Pr
 /**
  * Called in the transaction that gives a message its final status: enqueues
  * its delivery event to the key's own postback URL when the key has one, else
- * to the workspace's delivery_url; nothing when neither is set. The body is
- * built now, from the workspace's chosen delivery fields.
+ * to the delivery_url of the workspace's settings for the message's mode (a
+ * sandbox message goes by the test settings); nothing when neither is set. The
+ * body is built now, from that mode's chosen delivery fields.
  */
 export async function enqueueDeliveryWebhook(tx: DbOrTx, queue: Queue, message: typeof messages.$inferSelect): Promise<void> {
   await enqueueDeliveryWebhooks(tx, queue, [message]);
@@ -218,12 +222,12 @@ export async function enqueueDeliveryWebhook(tx: DbOrTx, queue: Queue, message: 
 
 /**
  * The same for a batch of messages (delivery reports arrive in batches): each
- * key's postback URL and each workspace's settings are read once per batch,
+ * key's postback URL and each workspace's settings (per mode) are read once per batch,
  * not once per message.
  */
 export async function enqueueDeliveryWebhooks(tx: DbOrTx, queue: Queue, batch: (typeof messages.$inferSelect)[]): Promise<void> {
   const postbacks = new Map<string, Promise<string | null>>();
-  const settingsOf = new Map<number, ReturnType<typeof getWebhookSettings>>();
+  const settingsOf = new Map<string, ReturnType<typeof getWebhookSettings>>();
   for (const message of batch) {
     let url: string | null = null;
     if (message.keyId) {
@@ -231,12 +235,14 @@ export async function enqueueDeliveryWebhooks(tx: DbOrTx, queue: Queue, batch: (
       if (!postbacks.has(id)) postbacks.set(id, postbackUrl(tx, message.workspaceId, message.keyId));
       url = await postbacks.get(id)!;
     }
-    if (!settingsOf.has(message.workspaceId)) settingsOf.set(message.workspaceId, getWebhookSettings(tx, message.workspaceId));
-    const settings = await settingsOf.get(message.workspaceId)!;
+    const settingsId = `${message.workspaceId}:${message.mode}`;
+    if (!settingsOf.has(settingsId)) settingsOf.set(settingsId, getWebhookSettings(tx, message.workspaceId, message.mode));
+    const settings = await settingsOf.get(settingsId)!;
     url ??= settings.urls.delivery;
     if (!url) continue;
     const job: DeliveryJob = {
       workspaceId: message.workspaceId,
+      mode: message.mode,
       keyId: message.keyId,
       event: "delivery",
       url,

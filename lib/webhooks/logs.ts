@@ -2,6 +2,7 @@
 import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { webhookDeliveries, type WebhookEvent } from "@/db/schema";
+import type { KeyMode } from "@/lib/keys/format";
 
 export type DeliveryLogRow = typeof webhookDeliveries.$inferSelect;
 export type NewDeliveryLogRow = typeof webhookDeliveries.$inferInsert;
@@ -15,13 +16,14 @@ export async function recordAttempt(db: DbOrTx, row: NewDeliveryLogRow): Promise
 
 export type DeliveryLogFilter = { event?: WebhookEvent; success?: boolean; page: number; limit: number };
 
-/** A workspace's attempts, newest first, one page at a time. */
+/** A workspace's attempts of one mode (a test key sees test deliveries only), newest first, one page at a time. */
 export async function listDeliveryLogs(
   db: DbOrTx,
   workspaceId: number,
+  mode: KeyMode,
   filter: DeliveryLogFilter,
 ): Promise<{ rows: DeliveryLogRow[]; total: number; page: number; limit: number; totalPages: number }> {
-  const conditions: SQL[] = [eq(webhookDeliveries.workspaceId, workspaceId)];
+  const conditions: SQL[] = [eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.mode, mode)];
   if (filter.event) conditions.push(eq(webhookDeliveries.event, filter.event));
   if (filter.success !== undefined) conditions.push(eq(webhookDeliveries.success, filter.success));
   const where = and(...conditions);

@@ -1,13 +1,17 @@
 /**
- * A workspace's webhook settings (docs/api-v1.md §5): one row per workspace, created
- * on the first change. The signing secret is stored encrypted, bound to the
- * workspace, and never read back out except to sign a delivery.
+ * A workspace's webhook settings (docs/api-v1.md §5): one row per workspace and mode,
+ * created on the first change. Live keys and the portal use the live settings;
+ * test keys read and change the test ones, which the sandbox's deliveries go by,
+ * so a test key can never redirect live events. The signing secret is stored
+ * encrypted, bound to the workspace and mode, and never read back out except to
+ * sign a delivery.
  */
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db";
 import { WEBHOOK_EVENTS, webhookSettings, type WebhookEvent } from "@/db/schema";
 import { diff, recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret } from "@/lib/keys/encryption";
+import type { KeyMode } from "@/lib/keys/format";
 import type { ActorContext } from "@/lib/context/actor";
 import { fieldsOrDefault, normalizeFields } from "./fields";
 
@@ -40,8 +44,11 @@ const FIELDS_COLUMN = {
   conversion: "conversionFields",
 } as const;
 
-/** The encryption context: a secret copied to another workspace's row fails to decrypt there. */
-const secretContext = (workspaceId: number) => `webhook:${workspaceId}`;
+/** The encryption context: a secret copied to another workspace's (or mode's) row fails to decrypt there. */
+const secretContext = (workspaceId: number, mode: KeyMode) =>
+  mode === "live" ? `webhook:${workspaceId}` : `webhook:${workspaceId}:${mode}`;
+
+const ofMode = (workspaceId: number, mode: KeyMode) => and(eq(webhookSettings.workspaceId, workspaceId), eq(webhookSettings.mode, mode));
 
 function toView(row: Row | undefined): WebhookSettingsView {
   const urls = {} as WebhookSettingsView["urls"];
@@ -53,36 +60,42 @@ function toView(row: Row | undefined): WebhookSettingsView {
   return { urls, fields, uniqueClicksOnly: row?.uniqueClicksOnly ?? false, signingSecretSet: Boolean(row?.signingSecretEncrypted) };
 }
 
-async function readRow(db: DbOrTx, workspaceId: number, forUpdate = false): Promise<Row | undefined> {
-  const query = db.select().from(webhookSettings).where(eq(webhookSettings.workspaceId, workspaceId));
+async function readRow(db: DbOrTx, workspaceId: number, mode: KeyMode, forUpdate = false): Promise<Row | undefined> {
+  const query = db.select().from(webhookSettings).where(ofMode(workspaceId, mode));
   const [row] = forUpdate ? await query.for("update") : await query;
   return row;
 }
 
-/** The settings, with defaults for a workspace that never saved any. */
-export async function getWebhookSettings(db: DbOrTx, workspaceId: number): Promise<WebhookSettingsView> {
-  return toView(await readRow(db, workspaceId));
+/** The settings of one mode, with defaults for a workspace that never saved any. */
+export async function getWebhookSettings(db: DbOrTx, workspaceId: number, mode: KeyMode): Promise<WebhookSettingsView> {
+  return toView(await readRow(db, workspaceId, mode));
 }
 
-/** The URL an event of this workspace goes to, or null when that event is off. */
-export async function webhookUrl(db: DbOrTx, workspaceId: number, event: WebhookEvent): Promise<string | null> {
-  return (await getWebhookSettings(db, workspaceId)).urls[event];
+/** The URL an event of this workspace and mode goes to, or null when that event is off. */
+export async function webhookUrl(db: DbOrTx, workspaceId: number, mode: KeyMode, event: WebhookEvent): Promise<string | null> {
+  return (await getWebhookSettings(db, workspaceId, mode)).urls[event];
 }
 
-/** The plain signing secret, for signing a delivery; null when none is set. Throws when it cannot be decrypted. */
-export async function webhookSigningSecret(db: DbOrTx, workspaceId: number): Promise<string | null> {
+/** The plain signing secret of one mode, for signing a delivery; null when none is set. Throws when it cannot be decrypted. */
+export async function webhookSigningSecret(db: DbOrTx, workspaceId: number, mode: KeyMode): Promise<string | null> {
   const [row] = await db
     .select({ encrypted: webhookSettings.signingSecretEncrypted })
     .from(webhookSettings)
-    .where(eq(webhookSettings.workspaceId, workspaceId));
-  return row?.encrypted ? decryptSecret(row.encrypted, secretContext(workspaceId)) : null;
+    .where(ofMode(workspaceId, mode));
+  return row?.encrypted ? decryptSecret(row.encrypted, secretContext(workspaceId, mode)) : null;
 }
 
 /**
- * Applies a validated patch (URLs already checked for safety by the caller) in
- * one transaction with its audit event; returns the new settings.
+ * Applies a validated patch (URLs already checked for safety by the caller) to
+ * one mode's settings in one transaction with its audit event (`webhooks.update`
+ * for live, `webhooks.update_test` for test); returns the new settings.
  */
-export async function updateWebhookSettings(db: Db, ctx: ActorContext, patch: WebhookSettingsPatch): Promise<WebhookSettingsView> {
+export async function updateWebhookSettings(
+  db: Db,
+  ctx: ActorContext,
+  mode: KeyMode,
+  patch: WebhookSettingsPatch,
+): Promise<WebhookSettingsView> {
   const workspaceId = ctx.workspaceId;
   const columns: Partial<Omit<Row, "workspaceId">> = {};
   for (const event of WEBHOOK_EVENTS) {
@@ -92,24 +105,26 @@ export async function updateWebhookSettings(db: Db, ctx: ActorContext, patch: We
     if (fields !== undefined) columns[FIELDS_COLUMN[event]] = normalizeFields(event, fields);
   }
   if (patch.uniqueClicksOnly !== undefined) columns.uniqueClicksOnly = patch.uniqueClicksOnly;
-  if (patch.signingSecret !== undefined) columns.signingSecretEncrypted = encryptSecret(patch.signingSecret, secretContext(workspaceId));
+  if (patch.signingSecret !== undefined)
+    columns.signingSecretEncrypted = encryptSecret(patch.signingSecret, secretContext(workspaceId, mode));
   else if (patch.clearSigningSecret) columns.signingSecretEncrypted = null;
-  if (Object.keys(columns).length === 0) return getWebhookSettings(db, workspaceId);
+  if (Object.keys(columns).length === 0) return getWebhookSettings(db, workspaceId, mode);
 
   return db.transaction(async (tx) => {
-    const before = toView(await readRow(tx, workspaceId, true));
+    const before = toView(await readRow(tx, workspaceId, mode, true));
     const values = { ...columns, updatedAt: new Date() };
     const [row] = await tx
       .insert(webhookSettings)
-      .values({ workspaceId, ...values })
-      .onConflictDoUpdate({ target: webhookSettings.workspaceId, set: values })
+      .values({ workspaceId, mode, ...values })
+      .onConflictDoUpdate({ target: [webhookSettings.workspaceId, webhookSettings.mode], set: values })
       .returning();
     const after = toView(row);
     // Never the secret, only whether one is set and that it changed.
     const changes = diff(flatten(before), flatten(after));
     if (patch.signingSecret !== undefined) changes.signingSecret = { before: before.signingSecretSet ? "set" : null, after: "new secret" };
     if (Object.keys(changes).length > 0) {
-      await recordAudit(tx, ctx, { action: "webhooks.update", targetType: "workspace", targetId: String(workspaceId), changes });
+      const action = mode === "live" ? "webhooks.update" : "webhooks.update_test";
+      await recordAudit(tx, ctx, { action, targetType: "workspace", targetId: String(workspaceId), changes });
     }
     return after;
   });

@@ -17,7 +17,10 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
 
-/** A URL refused for its scheme, its form or where it points. The message says which, never more. */
+/**
+ * A URL refused for its scheme, its form or where it points. The message says
+ * which, never more: not the addresses a name resolved to.
+ */
 export class UnsafeUrlError extends Error {
   constructor(message: string) {
     super(message);
@@ -33,19 +36,37 @@ export function privateAddressesAllowed(): boolean {
  * ipaddr.js 2.5 names every special range and answers "unicast" for the rest,
  * for both families (it has no "global"); so "unicast" is the only allowed
  * answer. IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as the IPv4 it maps.
+ * Returns what kind of address it is ("a loopback address"), or null when public.
  */
-export function addressRefusal(text: string): string | null {
-  if (!ipaddr.isValid(text)) return `${text} is not an IP address`;
+function nonPublicKind(text: string): string | null {
+  if (!ipaddr.isValid(text)) return "not an IP address";
   const parsed = ipaddr.parse(text);
   const address =
     parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
   const range = address.range();
-  if (range !== "unicast") return `${text} is a ${describeRange(range)} address`;
+  if (range !== "unicast") return `a ${describeRange(range)} address`;
   // The deprecated IPv4-compatible block ::/96 (e.g. ::7f00:1) has no range of its own in ipaddr.js.
   if (address.kind() === "ipv6" && (address as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) {
-    return `${text} is an IPv4-compatible (deprecated) address`;
+    return "an IPv4-compatible (deprecated) address";
   }
   return null;
+}
+
+/** Why an address the URL names literally is refused ("127.0.0.1 is a loopback address"), or null when public. */
+export function addressRefusal(text: string): string | null {
+  const kind = nonPublicKind(text);
+  return kind && `${text} is ${kind}`;
+}
+
+/**
+ * Why a name is refused, from what it resolved to: the kind of address only,
+ * never the address itself, so a refusal cannot be used to read our internal
+ * DNS ("db.internal resolves to a private address").
+ */
+function resolvedRefusal(host: string, addresses: readonly string[]): string | null {
+  if (addresses.length === 0) return `${host} resolves to no address`;
+  const kind = addresses.map(nonPublicKind).find((k) => k !== null);
+  return kind ? `${host} resolves to ${kind}` : null;
 }
 
 const RANGE_NAMES: Record<string, string> = {
@@ -112,10 +133,14 @@ export async function assertPublicUrl(url: string): Promise<void> {
     if (UNRESOLVED.has(code)) return;
     throw new UnsafeUrlError(`refused: ${host} could not be resolved (${code || "lookup failed"})`);
   }
-  for (const { address } of addresses) {
-    const refusal = addressRefusal(address);
-    if (refusal) throw new UnsafeUrlError(`refused: ${host} resolves to ${refusal}`);
-  }
+  const refusal =
+    addresses.length > 0
+      ? resolvedRefusal(
+          host,
+          addresses.map((a) => a.address),
+        )
+      : null;
+  if (refusal) throw new UnsafeUrlError(`refused: ${refusal}`);
 }
 
 /**
@@ -127,9 +152,12 @@ export async function assertPublicUrl(url: string): Promise<void> {
 export const safeLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, "");
-    const refusal = addresses.map((a) => addressRefusal(a.address)).find((r) => r !== null);
-    if (refusal || addresses.length === 0) {
-      const refused: NodeJS.ErrnoException = new Error(`refused: ${hostname} resolves to ${refusal ?? "no address"}`);
+    const refusal = resolvedRefusal(
+      hostname,
+      addresses.map((a) => a.address),
+    );
+    if (refusal) {
+      const refused: NodeJS.ErrnoException = new Error(`refused: ${refusal}`);
       refused.code = "EUNSAFEADDRESS";
       return callback(refused, "");
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { payments, priceList, workspaceBalance } from "@/lib/account/queries";
+import { payments, priceList, SANDBOX_BALANCE, sandboxBalance, workspaceBalance } from "@/lib/account/queries";
 import { operation } from "../operation";
 
 const AUTH_ERRORS = [
@@ -28,6 +28,12 @@ export const balanceSchema = z
     currency: z.string().meta({ example: "EUR" }),
     updated: dotted,
     credit_blocked: z.literal(true).optional().meta({ description: "Present when the balance is ≤ 0: live sends are refused with 402." }),
+    sandbox: z
+      .literal(true)
+      .optional()
+      .meta({
+        description: `Present for a test key: test sends never touch the balance, so it sees a fixed ${SANDBOX_BALANCE}, never the live balance.`,
+      }),
   })
   .meta({ id: "Balance" });
 
@@ -61,18 +67,20 @@ export const paymentSchema = z
 
 const priceListSchema = z.array(priceSchema);
 
-// GET /user/balance — the workspace's balance
+// GET /user/balance — the workspace's balance (a fixed sandbox figure for a test key)
 export const getBalance = operation(
   {
     method: "GET",
     path: "/user/balance",
     tag: "Account",
     summary: "Get the balance",
+    description: `A test key gets a fixed sandbox balance (${SANDBOX_BALANCE}, with \`"sandbox": true\`), never the live one.`,
     permission: "balance.read",
     response: balanceSchema,
     errors: GUARD_ERRORS,
   },
-  async ({ runtime, workspace }) => workspaceBalance(runtime.db, workspace.id),
+  async ({ runtime, workspace, key }) =>
+    key.mode === "test" ? sandboxBalance(runtime.db, workspace.id) : workspaceBalance(runtime.db, workspace.id),
 );
 
 // GET /user/pricing — the price list per network
@@ -103,16 +111,17 @@ export const postPricing = operation(
   async ({ runtime }) => priceList(runtime.db),
 );
 
-// GET /user/payments — deposits, usage and adjustments, newest first
+// GET /user/payments — deposits, usage and adjustments, newest first (none for a test key)
 export const getPayments = operation(
   {
     method: "GET",
     path: "/user/payments",
     tag: "Account",
     summary: "List payments (the latest 1,000, newest first)",
+    description: "A test key gets an empty list: test mode has no payments, and never sees the live ones.",
     permission: "payments.read",
     response: z.array(paymentSchema),
     errors: GUARD_ERRORS,
   },
-  async ({ runtime, workspace }) => payments(runtime.db, workspace.id),
+  async ({ runtime, workspace, key }) => (key.mode === "test" ? [] : payments(runtime.db, workspace.id)),
 );

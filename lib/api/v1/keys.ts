@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cidrSchema } from "@/lib/net/cidr";
+import { newKeyDefaults } from "@/lib/keys/restrictions";
 import { createKey, getKey, listKeys, revokeKey, rollKey, updateKey } from "@/lib/keys/service";
 import {
   allowedCidrsSchema,
@@ -35,6 +36,10 @@ export const apiKeySchema = z
     last_used_at: z.iso.datetime().nullable(),
     created_at: z.iso.datetime(),
     revoked_at: z.iso.datetime().nullable(),
+    parent_key_id: z
+      .string()
+      .nullable()
+      .meta({ description: "The key that created this one through the API (null when a person did). Revoking it revokes this one." }),
   })
   .meta({ id: "ApiKey" });
 
@@ -63,6 +68,7 @@ function toApiKey(k: KeyView): z.infer<typeof apiKeySchema> {
     last_used_at: k.lastUsedAt,
     created_at: k.createdAt,
     revoked_at: k.revokedAt,
+    parent_key_id: k.parentKeyId,
   };
 }
 
@@ -75,16 +81,25 @@ const futureInstant = z.iso
   .transform((s) => new Date(s))
   .refine((d) => d.getTime() > Date.now(), "expires_at must be in the future");
 
+// Left out, mode and the restrictions default to the calling key's own (lib/keys/restrictions.ts).
 const createBody = z
   .object({
     name: keyNameSchema,
-    mode: keyModeSchema.default("live"),
+    mode: keyModeSchema.optional().meta({ description: "Defaults to the calling key's mode; a key can create keys of its own mode only." }),
     permissions: permissionsSchema,
-    hmac: z.boolean().default(false),
-    allowed_cidrs: allowedCidrsSchema.default([]),
-    postback_url: postbackUrlSchema.nullable().default(null),
-    off_the_record: z.boolean().default(false),
-    expires_at: futureInstant.nullable().default(null),
+    hmac: z.boolean().optional().meta({ description: "Defaults to the calling key's; must be true when the calling key signs." }),
+    allowed_cidrs: allowedCidrsSchema.optional().meta({
+      description: "Defaults to the calling key's; when it has any, each must lie inside one of them (and the list be non-empty).",
+    }),
+    postback_url: postbackUrlSchema
+      .nullable()
+      .default(null)
+      .meta({ description: "Needs webhooks.write as well; must point at a public address." }),
+    off_the_record: z.boolean().default(false).meta({ description: "true only when the calling key is off the record itself." }),
+    expires_at: futureInstant
+      .nullable()
+      .optional()
+      .meta({ description: "Defaults to the calling key's expiry; no later than it when it has one." }),
   })
   .meta({ id: "CreateApiKey" });
 
@@ -93,10 +108,15 @@ const updateBody = z
     name: keyNameSchema,
     permissions: permissionsSchema,
     enabled: z.boolean(),
-    allowed_cidrs: z.array(cidrSchema).max(100),
-    postback_url: postbackUrlSchema.nullable(),
-    off_the_record: z.boolean(),
-    expires_at: futureInstant.nullable(),
+    allowed_cidrs: z
+      .array(cidrSchema)
+      .max(100)
+      .meta({ description: "When the calling key has allowed CIDRs, non-empty and each inside one of them." }),
+    postback_url: postbackUrlSchema
+      .nullable()
+      .meta({ description: "Changing it needs webhooks.write as well; must point at a public address." }),
+    off_the_record: z.boolean().meta({ description: "true only when the calling key is off the record itself." }),
+    expires_at: futureInstant.nullable().meta({ description: "No later than the calling key's own expiry, when it has one." }),
   })
   .partial()
   .meta({ id: "UpdateApiKey", description: "Any subset of the editable fields; mode and hmac never change." });
@@ -108,6 +128,9 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(100),
 });
 
+const RESTRICT =
+  "A key can never make a key — itself included — less restricted than itself: allowed CIDRs inside its own, HMAC when it signs, an expiry no later than its own, off the record only when it is itself (403 `FORBIDDEN`).";
+
 const KEY_ERRORS = [...GUARD_ERRORS, "NOT_FOUND"] as const;
 const WRITE_ERRORS = [...KEY_ERRORS, "INVALID_BODY", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "CONFLICT"] as const;
 
@@ -118,6 +141,8 @@ export const listApiKeys = operation(
     path: "/keys",
     tag: "API keys",
     summary: "List API keys",
+    description:
+      "Keys of the calling key's mode (a test key sees test keys only) that the key's creator may see in the portal: all keys for Owners and Admins, keys within their role's permissions for others.",
     permission: "keys.read",
     query: listQuery,
     response: z.object({ keys: z.array(apiKeySchema), total: z.number(), page: z.number(), limit: z.number(), total_pages: z.number() }),
@@ -142,6 +167,7 @@ export const createApiKey = operation(
     path: "/keys",
     tag: "API keys",
     summary: "Create an API key",
+    description: `Within the calling key's permissions and of its mode (another mode is 403 \`FORBIDDEN\`). ${RESTRICT} Left out, mode, hmac, allowed_cidrs and expires_at are the calling key's own.`,
     permission: "keys.write",
     body: createBody,
     response: createdKeySchema,
@@ -150,15 +176,17 @@ export const createApiKey = operation(
   },
   async (ctx) => {
     const b = ctx.body;
-    const created = await createKey(ctx.runtime.db, keyActor(ctx), {
+    const actor = keyActor(ctx);
+    const defaults = newKeyDefaults(actor);
+    const created = await createKey(ctx.runtime.db, actor, {
       name: b.name,
-      mode: b.mode,
+      mode: b.mode ?? defaults.mode,
       permissions: b.permissions,
-      hmac: b.hmac,
-      allowedCidrs: b.allowed_cidrs,
+      hmac: b.hmac ?? defaults.hmac,
+      allowedCidrs: b.allowed_cidrs ?? [...defaults.allowedCidrs],
       postbackUrl: b.postback_url,
       offTheRecord: b.off_the_record,
-      expiresAt: b.expires_at,
+      expiresAt: b.expires_at === undefined ? defaults.expiresAt : b.expires_at,
     });
     return Response.json(withSecrets(created), { status: 201, headers: { "Cache-Control": "no-store" } });
   },
@@ -171,6 +199,7 @@ export const getApiKey = operation(
     path: "/keys/{id}",
     tag: "API keys",
     summary: "Get an API key",
+    description: "A key the calling key may not list (another workspace, another mode, beyond its creator's role) is 404 `NOT_FOUND`.",
     permission: "keys.read",
     params: idParams,
     response: apiKeySchema,
@@ -186,6 +215,7 @@ export const updateApiKey = operation(
     path: "/keys/{id}",
     tag: "API keys",
     summary: "Update an API key",
+    description: RESTRICT,
     permission: "keys.write",
     params: idParams,
     body: updateBody,
@@ -214,6 +244,8 @@ export const rollApiKey = operation(
     path: "/keys/{id}/roll",
     tag: "API keys",
     summary: "Roll an API key",
+    description:
+      "The new secret goes to the caller, so only a key at least as restricted as the calling key can be rolled (403 `FORBIDDEN` otherwise).",
     permission: "keys.write",
     params: idParams,
     body: rollBody,
@@ -231,6 +263,7 @@ export const revokeApiKey = operation(
     path: "/keys/{id}",
     tag: "API keys",
     summary: "Revoke an API key",
+    description: "The keys it created through the API, and theirs, are revoked with it.",
     permission: "keys.write",
     params: idParams,
     response: apiKeySchema,

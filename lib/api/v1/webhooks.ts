@@ -186,28 +186,32 @@ function toPatch(body: z.output<typeof updateWebhooksBody>): WebhookSettingsPatc
 
 const WRITE_ERRORS = [...GUARD_ERRORS, "INVALID_BODY", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"] as const;
 
-// GET /user/webhooks — the workspace's webhook settings (never the secret)
+const MODE_NOTE =
+  "Settings are kept per mode: a live key reads and changes the live settings (those of the portal), a test key the test settings, which the sandbox's deliveries use.";
+
+// GET /user/webhooks — the workspace's webhook settings of the key's mode (never the secret)
 export const getWebhooks = operation(
   {
     method: "GET",
     path: "/user/webhooks",
     tag: "Webhooks",
     summary: "Get webhook settings",
+    description: MODE_NOTE,
     permission: "webhooks.read",
     response: settingsResponse,
     errors: GUARD_ERRORS,
   },
-  async ({ runtime, workspace }) => toApiSettings(await getWebhookSettings(runtime.db, workspace.id)),
+  async ({ runtime, workspace, key }) => toApiSettings(await getWebhookSettings(runtime.db, workspace.id, key.mode)),
 );
 
-// PUT /user/webhooks — change URLs, fields, toggles and the signing secret; all or nothing
+// PUT /user/webhooks — change URLs, fields, toggles and the signing secret of the key's mode; all or nothing
 export const updateWebhooks = operation(
   {
     method: "PUT",
     path: "/user/webhooks",
     tag: "Webhooks",
     summary: "Update webhook settings",
-    description: "A partial update. A URL must be http(s) and must not point at a private, loopback or link-local address.",
+    description: `A partial update. A URL must be http(s) and must not point at a private, loopback or link-local address. ${MODE_NOTE}`,
     permission: "webhooks.write",
     body: updateWebhooksBody,
     response: settingsResponse,
@@ -226,7 +230,7 @@ export const updateWebhooks = operation(
         throw error;
       }
     }
-    return toApiSettings(await updateWebhookSettings(ctx.runtime.db, keyActor(ctx), patch));
+    return toApiSettings(await updateWebhookSettings(ctx.runtime.db, keyActor(ctx), ctx.key.mode, patch));
   },
 );
 
@@ -250,7 +254,8 @@ export const testWebhook = operation(
     path: "/user/webhooks/test",
     tag: "Webhooks",
     summary: "Send a test event",
-    description: "Sends a sample event, signed like real ones, to the workspace's URL for that event; the attempt appears in the logs.",
+    description:
+      "Sends a sample event, signed like real ones, to the workspace's URL for that event in the key's mode; the attempt appears in that mode's logs.",
     permission: "webhooks.write",
     body: testBody,
     bodyOptional: true,
@@ -259,12 +264,14 @@ export const testWebhook = operation(
   },
   async (ctx) => {
     const event = ctx.body.event;
-    const settings = await getWebhookSettings(ctx.runtime.db, ctx.workspace.id);
+    const mode = ctx.key.mode;
+    const settings = await getWebhookSettings(ctx.runtime.db, ctx.workspace.id, mode);
     const url = settings.urls[event];
     if (!url) throw new ApiError("NO_WEBHOOK_URL", `No ${event}_url is set for this workspace`);
     const payload = samplePayload(event, ctx.workspace.id, settings.fields[event]);
     const job: DeliveryJob = {
       workspaceId: ctx.workspace.id,
+      mode,
       keyId: ctx.key.id,
       event,
       url,
@@ -323,20 +330,21 @@ const logsResponse = z.object({
   total_pages: z.number(),
 });
 
-// GET /user/webhooks/logs — every delivery attempt, newest first
+// GET /user/webhooks/logs — every delivery attempt of the key's mode, newest first
 export const listWebhookLogs = operation(
   {
     method: "GET",
     path: "/user/webhooks/logs",
     tag: "Webhooks",
     summary: "List webhook delivery attempts",
+    description: "Attempts of the key's mode: a test key sees the sandbox's deliveries, a live key the live ones.",
     permission: "webhooks.read",
     query: logsQuery,
     response: logsResponse,
     errors: [...GUARD_ERRORS, "INVALID_PARAMETER"],
   },
-  async ({ runtime, workspace, query }) => {
-    const page = await listDeliveryLogs(runtime.db, workspace.id, query);
+  async ({ runtime, workspace, key, query }) => {
+    const page = await listDeliveryLogs(runtime.db, workspace.id, key.mode, query);
     return {
       logs: page.rows.map((r) => ({
         id: r.id,
