@@ -4,8 +4,14 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** No body of this API nests deeper than 2 (an object of arrays); 10,000 levels overflowed the stack of whatever walked them. */
 export const MAX_JSON_DEPTH = 32;
 
-/** The raw body as text, refusing more than 64 KiB however it is sent (declared or chunked). */
-export async function readBody(req: Request): Promise<string> {
+/**
+ * The raw body as text, refusing more than 64 KiB however it is sent (declared
+ * or chunked). `utf8: "strict"` (a body the endpoint reads) refuses bytes that
+ * are not UTF-8 with INVALID_BODY; "lenient" (a body read only to check an HMAC
+ * signature, on an endpoint that takes none) replaces them, so the signature
+ * simply does not match.
+ */
+export async function readBody(req: Request, utf8: "strict" | "lenient" = "strict"): Promise<string> {
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE");
   if (!req.body) return "";
@@ -23,7 +29,7 @@ export async function readBody(req: Request): Promise<string> {
     chunks.push(value);
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: utf8 === "strict" }).decode(Buffer.concat(chunks));
   } catch {
     throw new ApiError("INVALID_BODY", "The body is not valid UTF-8");
   }

@@ -141,7 +141,8 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     checkStatus(key, now);
     checkAddress(key, address);
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
-    const raw = hasBody && (key.hmac || config.body) ? await readBody(request) : "";
+    // An HMAC key's body is read even where the endpoint takes none: the signature covers it.
+    const raw = hasBody && (key.hmac || config.body) ? await readBody(request, config.body ? "strict" : "lenient") : "";
     await checkSignature(
       key,
       { method: request.method, path: request.nextUrl.pathname, headers: request.headers, body: raw },
