@@ -173,7 +173,7 @@ export const exportMessages = operation(
     errors: [...READ_ERRORS],
   },
   async (ctx) =>
-    new Response(exportCsv(ctx.runtime.db, scopeOf(ctx), ctx.query), {
+    new Response(await exportCsv(ctx.runtime.db, scopeOf(ctx), ctx.query), {
       headers: {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": `attachment; filename="${exportFilename(ctx.query.range)}"`,
