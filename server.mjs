@@ -8,6 +8,7 @@ import nextEnv from "@next/env";
 import next from "next";
 import { CLIENT_ADDRESS_HEADER, decideClientAddress } from "./lib/server/client-address.mjs";
 import { ensureLocalSecrets } from "./lib/server/local-secrets.mjs";
+import { answerUnroutedApiRequest } from "./lib/server/unrouted-api.mjs";
 
 const dev = process.argv.includes("--dev");
 nextEnv.loadEnvConfig(process.cwd(), dev);
@@ -33,6 +34,7 @@ const server = createServer((req, res) => {
   delete req.headers[CLIENT_ADDRESS_HEADER];
   const address = decideClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedHops);
   if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;
+  if (answerUnroutedApiRequest(req, res)) return;
   handle(req, res);
 });
 server.keepAliveTimeout = 65_000;

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { API_KEY_FILE, INSTANCE_A, INSTANCE_B } from "./helpers";
 
@@ -69,4 +70,38 @@ test("unknown paths and wrong methods answer JSON with a request id, never HTML"
   const wrong = await request.put(`${INSTANCE_B}/api/v1/user/balance`, { headers: { "X-API-Key": admin() } });
   expect(wrong.status()).toBe(405);
   expect(await wrong.json()).toMatchObject({ error_code: "METHOD_NOT_ALLOWED" });
+});
+
+/** A raw request through node:http, which sends any method token and the target exactly as written. */
+function raw(base: string, method: string, target: string) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    const req = httpRequest({ hostname, port, method, path: target }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test("methods Next does not route, and paths that do not decode, answer the JSON envelope through server.mjs", async () => {
+  const cases = [
+    { method: "TRACE", target: "/api/v1/keys", status: 405, code: "METHOD_NOT_ALLOWED", allow: "GET, POST" },
+    { method: "PROPFIND", target: "/api/v1/keys/key_x", status: 405, code: "METHOD_NOT_ALLOWED", allow: "GET, PATCH, DELETE" },
+    { method: "OPTIONS", target: "/api/v1/sms/send", status: 405, code: "METHOD_NOT_ALLOWED", allow: "POST" },
+    { method: "GET", target: "/api/v1/keys/%zz", status: 404, code: "NOT_FOUND" },
+    { method: "GET", target: "/api/v1/sms/status/%ED%A0%80", status: 404, code: "NOT_FOUND" },
+    { method: "POST", target: "/api/v1/%zz", status: 404, code: "NOT_FOUND" },
+  ];
+  for (const c of cases) {
+    const res = await raw(INSTANCE_A, c.method, c.target);
+    expect(res.status, `${c.method} ${c.target}`).toBe(c.status);
+    expect(res.headers["content-type"]).toMatch(/^application\/json/);
+    expect(res.headers["x-request-id"]).toMatch(/^req_/);
+    expect(JSON.parse(res.body)).toMatchObject({ status: false, error_code: c.code, description: expect.any(String) });
+    if (c.allow) expect(res.headers.allow).toBe(c.allow);
+  }
 });

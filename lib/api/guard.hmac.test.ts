@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as balanceRoute from "@/app/api/v1/user/balance/route";
 import * as keysRoute from "@/app/api/v1/keys/route";
@@ -114,6 +115,24 @@ describe("signed requests", () => {
       headers: signedHeaders(k.signing, "GET", "/api/v1/user/pricing"),
     });
     expect(ok.status).toBe(200);
+  });
+
+  it("reads the body of an endpoint that takes none only for the signature: bytes that are not UTF-8 are INVALID_SIGNATURE, never INVALID_BODY", async () => {
+    const k = await hmacKey();
+    const body = new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]);
+    const latin1 = Buffer.from(body).toString("latin1");
+    const request = new NextRequest("http://localhost/api/v1/user/pricing", {
+      method: "POST",
+      body,
+      headers: {
+        "x-api-key": k.secret,
+        "x-portal-client-address": randomAddress(),
+        ...signedHeaders(k.signing, "POST", "/api/v1/user/pricing", latin1),
+      },
+    });
+    const res = await pricingRoute.POST(request);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error_code: "INVALID_SIGNATURE" });
   });
 
   it("refuses a path changed after signing", async () => {

@@ -12,6 +12,13 @@ import * as balanceRoute from "@/app/api/v1/user/balance/route";
 import * as keyRoute from "@/app/api/v1/keys/[id]/route";
 import * as keysRoute from "@/app/api/v1/keys/route";
 import * as rollRoute from "@/app/api/v1/keys/[id]/roll/route";
+import * as messagesRoute from "@/app/api/v1/sms/messages/route";
+import * as unifiedRoute from "@/app/api/v1/sms/messages/unified/route";
+import * as sendRoute from "@/app/api/v1/sms/send/route";
+import * as statusRoute from "@/app/api/v1/sms/status/[message_id]/route";
+import * as logsRoute from "@/app/api/v1/user/webhooks/logs/route";
+import * as webhooksRoute from "@/app/api/v1/user/webhooks/route";
+import * as webhookTestRoute from "@/app/api/v1/user/webhooks/test/route";
 import { apiKeys } from "@/db/schema";
 import { invalidateKeyLocally } from "@/lib/keys/verify";
 import { callApi, expectApiError, makeKey, randomAddress, startRuntime } from "@/tests/api";
@@ -98,10 +105,102 @@ describe("request bodies", () => {
     expect(await res.json()).toMatchObject({ status: false, error_code: "INVALID_BODY" });
   });
 
+  it("refuses a body nested 10,000 levels deep with INVALID_BODY on every endpoint that reads one, before anything recurses", async () => {
+    const deep = (inner: string) => `{"to":${"[".repeat(10_000)}${inner}${"]".repeat(10_000)},"message":"hi","sender_id":"Acme"}`;
+    const calls = [
+      { handler: sendRoute.POST, method: "POST", path: "/api/v1/sms/send" },
+      { handler: keysRoute.POST, method: "POST", path: "/api/v1/keys" },
+      { handler: webhooksRoute.PUT, method: "PUT", path: "/api/v1/user/webhooks" },
+      { handler: webhookTestRoute.POST, method: "POST", path: "/api/v1/user/webhooks/test" },
+    ];
+    for (const c of calls) {
+      for (const body of [deep(""), deep('"+447400123456"'), `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`]) {
+        const res = await callApi(c.handler, { ...c, key: secret, body, address: randomAddress() });
+        expectApiError(res, 400, "INVALID_BODY");
+        expect(res.body.description, c.path).toMatch(/nests more than 32 levels/);
+      }
+    }
+  });
+
   it("names the first invalid field in INVALID_BODY", async () => {
     const res = await createKeyCall(JSON.stringify({ name: "ok", permissions: ["sms.fly"] }));
     expectApiError(res, 400, "INVALID_BODY");
     expect(res.body.description).toContain("permissions");
+  });
+});
+
+describe("text Postgres cannot store: a NUL or an unpaired surrogate", () => {
+  const NUL = "\u0000";
+  const SURROGATE = "\ud800";
+
+  it("refuses it in a message text with INVALID_MESSAGE", async () => {
+    for (const message of [`code ${NUL}`, `code ${SURROGATE}`, `\udc00 code`]) {
+      const res = await callApi(sendRoute.POST, {
+        method: "POST",
+        path: "/api/v1/sms/send",
+        key: secret,
+        body: { to: ["+447400123456"], message, sender_id: "Acme" },
+        address: randomAddress(),
+      });
+      expectApiError(res, 400, "INVALID_MESSAGE");
+    }
+  });
+
+  it("refuses it in a key's name or postback URL with INVALID_BODY, on create and on update", async () => {
+    for (const body of [
+      { name: `a${NUL}b`, permissions: ["sms.send"] },
+      { name: SURROGATE, permissions: ["sms.send"] },
+      { name: "ok", permissions: ["sms.send"], postback_url: `https://example.com/${NUL}` },
+    ]) {
+      expectApiError(await createKeyCall(JSON.stringify(body)), 400, "INVALID_BODY");
+    }
+    const { key } = await makeKey(t, { name: "to rename" });
+    const res = await callApi(keyRoute.PATCH, {
+      method: "PATCH",
+      path: `/api/v1/keys/${key.id}`,
+      params: { id: key.id },
+      key: secret,
+      body: { name: `x${NUL}` },
+    });
+    expectApiError(res, 400, "INVALID_BODY");
+  });
+
+  it("refuses it in a webhook URL with INVALID_URL and in a signing secret with INVALID_SECRET", async () => {
+    const put = (body: object) =>
+      callApi(webhooksRoute.PUT, { method: "PUT", path: "/api/v1/user/webhooks", key: secret, body, address: randomAddress() });
+    expectApiError(await put({ delivery_url: `https://example.com/hook${NUL}` }), 400, "INVALID_URL");
+    expectApiError(await put({ click_url: `https://example.com/${SURROGATE}` }), 400, "INVALID_URL");
+    expectApiError(await put({ signing_secret: `s${NUL}` }), 400, "INVALID_SECRET");
+    expectApiError(await put({ signing_secret: SURROGATE }), 400, "INVALID_SECRET");
+  });
+
+  it("answers NOT_FOUND for a message id that cannot exist, and INVALID_PARAMETER for a query value", async () => {
+    // As Next decodes them from /sms/status/%00, /api_1_%00 (an unpaired surrogate never decodes: server.mjs answers 404 itself).
+    for (const id of [NUL, `api_1_${NUL}`, SURROGATE]) {
+      const res = await callApi(statusRoute.GET, {
+        path: "/api/v1/sms/status/id",
+        params: { message_id: id },
+        key: secret,
+      });
+      expectApiError(res, 404, "NOT_FOUND");
+    }
+    for (const [handler, path] of [
+      [messagesRoute.GET, "/api/v1/sms/messages?phone=%00"],
+      [messagesRoute.GET, "/api/v1/sms/messages?sender=A%00"],
+      [unifiedRoute.GET, "/api/v1/sms/messages/unified?phone=1%00"],
+      [logsRoute.GET, "/api/v1/user/webhooks/logs?event=delivery%00"],
+      [keysRoute.GET, "/api/v1/keys?page=1%00"],
+    ] as const) {
+      expectApiError(await callApi(handler, { path, key: secret, address: randomAddress() }), 400, "INVALID_PARAMETER");
+    }
+  });
+
+  it("refuses it in a query parameter the endpoint does not use, when it takes a query at all", async () => {
+    const res = await callApi(messagesRoute.GET, { path: "/api/v1/sms/messages?utm=%00", key: secret });
+    expectApiError(res, 400, "INVALID_PARAMETER");
+    expect(res.body.description).toMatch(/^utm: /);
+    // An endpoint without query parameters ignores its query, as it always has.
+    expect((await callApi(balanceRoute.GET, { path: "/api/v1/user/balance?utm=%00", key: secret })).status).toBe(200);
   });
 });
 

@@ -47,6 +47,18 @@ describe("GET /api/v1/openapi.json", () => {
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
   });
 
+  it("answers every other method with 405 METHOD_NOT_ALLOWED in JSON, with Allow and a request id", async () => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"] as const) {
+      const handler = (openapiRoute as Record<string, unknown>)[method] as ((request: Request) => Promise<Response>) | undefined;
+      expect(handler, method).toBeTypeOf("function");
+      const res = await handler!(new Request("http://localhost/api/v1/openapi.json", { method }));
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET");
+      expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+      expect(await res.json()).toMatchObject({ status: false, error_code: "METHOD_NOT_ALLOWED" });
+    }
+  });
+
   it("documents every operation, and only those", () => {
     for (const op of OPERATIONS) expect(operationOf(op), `${op.method} ${op.path}`).toBeDefined();
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

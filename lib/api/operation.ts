@@ -41,14 +41,18 @@ export function operation<B extends Schema = undefined, Q extends Schema = undef
   return { ...definition, handle: withApiKey(definition, handler) } as Operation;
 }
 
-/** A route file's exports: each of its operations by method; every other method answers 405 in JSON. */
-export function routeHandlers(...operations: Operation[]): Record<HttpMethod, RouteHandler> {
-  const allow = operations.map((o) => o.method).join(", ");
-  const notAllowed: RouteHandler = async (request) =>
+/** A handler for the methods a path does not serve: 405 METHOD_NOT_ALLOWED in JSON, with `Allow`. */
+export function methodNotAllowed(allow: string): RouteHandler {
+  return async (request) =>
     errorResponse(
       new ApiError("METHOD_NOT_ALLOWED", `${request.method} is not allowed here; use ${allow}`, {}, { Allow: allow }),
       newRequestId(),
     );
+}
+
+/** A route file's exports: each of its operations by method; every other method answers 405 in JSON. */
+export function routeHandlers(...operations: Operation[]): Record<HttpMethod, RouteHandler> {
+  const notAllowed = methodNotAllowed(operations.map((o) => o.method).join(", "));
   return Object.fromEntries(
     HTTP_METHODS.map((method) => [method, operations.find((o) => o.method === method)?.handle ?? notAllowed]),
   ) as Record<HttpMethod, RouteHandler>;

@@ -6,11 +6,12 @@
 import { parse } from "csv-parse/sync";
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as exportRoute from "@/app/api/v1/sms/messages/unified/export/route";
 import { messages } from "@/db/schema";
 import { exportQuery, presetRange } from "@/lib/sms/filters";
 import { EXPORT_COLUMNS, exportCsv, formulaSafe } from "@/lib/sms/history";
+import { log } from "@/lib/log";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/net/client-address";
 import { callApi, expectApiError, makeKey, randomAddress, startRuntime } from "@/tests/api";
 import { createTestDatabase, type TestDatabase } from "@/tests/db";
@@ -182,6 +183,27 @@ describe("GET /sms/messages/unified/export", () => {
       expectApiError(await download(query), 400, "INVALID_PARAMETER");
     }
   });
+
+  it("answers INVALID_PARAMETER in JSON, never a CSV cut short, for a filter the database cannot take", async () => {
+    for (const query of ["?phone=%00", "?sender=a%00b", "?to=9999-12-31", "?from=0000-01-01"]) {
+      const res = await download(query);
+      expectApiError(res, 400, "INVALID_PARAMETER");
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    }
+  });
+
+  it("answers 500 INTERNAL_ERROR in JSON, with no CSV byte, when the first batch cannot be read", async () => {
+    const select = vi.spyOn(runtime.db, "select").mockImplementation(() => {
+      throw new Error("connection lost");
+    });
+    try {
+      const res = await download();
+      expectApiError(res, 500, "INTERNAL_ERROR");
+      expect(res.headers.get("content-disposition")).toBeNull();
+    } finally {
+      select.mockRestore();
+    }
+  });
 });
 
 describe("exportCsv", () => {
@@ -196,7 +218,7 @@ describe("exportCsv", () => {
     );
     try {
       const filter = exportQuery.parse({ from: "2024-06-01", to: "2024-06-01" });
-      const text = await read(exportCsv(t.db, scope(), filter, { batchSize: 2 }));
+      const text = await read(await exportCsv(t.db, scope(), filter, { batchSize: 2 }));
       const ids = records(text)
         .slice(1)
         .map((r) => Number(r[0]));
@@ -212,23 +234,42 @@ describe("exportCsv", () => {
   });
 
   it("stops at the row limit", async () => {
-    const text = await read(exportCsv(t.db, scope(), exportQuery.parse({}), { maxRows: 3, batchSize: 2 }));
+    const text = await read(await exportCsv(t.db, scope(), exportQuery.parse({}), { maxRows: 3, batchSize: 2 }));
     expect(records(text)).toHaveLength(4);
   });
 
-  it("errors the stream, rather than ending it as if complete, when the database fails mid-export", async () => {
-    const failing = {
-      select: () => {
-        throw new Error("connection lost");
-      },
-    } as unknown as typeof t.db;
-    const reader = exportCsv(failing, scope(), exportQuery.parse({})).getReader();
-    expect((await reader.read()).done).toBe(false);
-    await expect(reader.read()).rejects.toThrow("connection lost");
+  /** The test database, failing every `select` after the first `working` ones. */
+  const failingAfter = (working: number) => {
+    let calls = 0;
+    return new Proxy(t.db, {
+      get: (target, name, receiver) =>
+        name === "select" && ++calls > working
+          ? () => {
+              throw new Error("connection lost");
+            }
+          : Reflect.get(target, name, receiver),
+    });
+  };
+
+  it("errors the stream, rather than ending it as if complete, when the database fails mid-export, and logs it", async () => {
+    const logged = vi.spyOn(log, "error");
+    try {
+      const reader = (await exportCsv(failingAfter(1), scope(), exportQuery.parse({ period: "30d" }), { batchSize: 2 })).getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toBe(`${HEADER}\r\n`);
+      expect(records(new TextDecoder().decode((await reader.read()).value))).toHaveLength(2);
+      await expect(reader.read()).rejects.toThrow("connection lost");
+      expect(logged).toHaveBeenCalledWith(expect.objectContaining({ written: 2 }), "sms export failed mid-stream");
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it("fails before handing out a stream when the first batch fails: no CSV byte precedes the error", async () => {
+    await expect(exportCsv(failingAfter(0), scope(), exportQuery.parse({}))).rejects.toThrow("connection lost");
   });
 
   it("hands out the header first, then a batch per read, and can be cancelled", async () => {
-    const reader = exportCsv(t.db, scope(), exportQuery.parse({}), { batchSize: 1 }).getReader();
+    const reader = (await exportCsv(t.db, scope(), exportQuery.parse({}), { batchSize: 1 })).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe(`${HEADER}\r\n`);
     expect((await reader.read()).done).toBe(false);
     await reader.cancel();

@@ -196,6 +196,15 @@ describe("GET /sms/stats", () => {
   ])("answers INVALID_PARAMETER for %s", async (query) => {
     expectApiError(await stats(`?${query}`), 400, "INVALID_PARAMETER");
   });
+
+  it.each(["to=9999-12-31", "from=1970-01-01", "from=0000-01-01&to=0000-01-02", "phone=%00", "sender=%00"])(
+    "answers INVALID_PARAMETER, never a database error, for %s on every statistics endpoint",
+    async (query) => {
+      expectApiError(await stats(`?${query}`), 400, "INVALID_PARAMETER");
+      expectApiError(await daily(`?${query}`), 400, "INVALID_PARAMETER");
+      expectApiError(await byCountry(`?${query}`), 400, "INVALID_PARAMETER");
+    },
+  );
 });
 
 describe("GET /sms/stats/daily", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isStorableText } from "@/lib/format/text";
 import { ALL_PERMISSIONS, NAMED_PERMISSIONS, WILDCARD, type Permission } from "@/lib/permissions/catalog";
 import { cidrSchema } from "@/lib/net/cidr";
 
@@ -14,7 +15,8 @@ export const keyNameSchema = z
   .string({ error: "Name is required" })
   .trim()
   .min(1, "Name is required")
-  .max(KEY_NAME_MAX, `Name must be at most ${KEY_NAME_MAX} characters`);
+  .max(KEY_NAME_MAX, `Name must be at most ${KEY_NAME_MAX} characters`)
+  .refine(isStorableText, "Name must not contain NUL characters or unpaired surrogates");
 
 export const keyModeSchema = z.enum(["live", "test"], { error: 'Mode must be "live" or "test"' });
 
@@ -44,7 +46,8 @@ export const postbackUrlSchema = z
   .string()
   .trim()
   .max(2048, "URL must be at most 2048 characters")
-  .refine(isHttpUrl, "Postback URL must be an http or https URL");
+  .refine(isHttpUrl, "Postback URL must be an http or https URL")
+  .refine(isStorableText, "Postback URL must not contain NUL characters or unpaired surrogates");
 
 export const allowedCidrsSchema = z.array(cidrSchema).max(MAX_CIDRS, `At most ${MAX_CIDRS} CIDRs`);
 

@@ -166,4 +166,5 @@ export const cidrSchema = z
       return z.NEVER;
     }
     return result.value;
-  });
+  })
+  .meta({ description: "An IPv4 or IPv6 address or CIDR", example: "203.0.113.0/24" });

@@ -6,6 +6,10 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 import { apiErrorFromZod } from "@/lib/api/guard/parse-input";
 import {
+  addDays,
+  EARLIEST_DAY,
+  isoDay,
+  latestDay,
   daysBetween,
   daysOf,
   dailyStatsQuery,
@@ -158,6 +162,26 @@ describe("the query schemas", () => {
     expect(params.slice(0, 2)).toEqual([42, "test"]);
     expect(params).toContain("GB");
     expect(params).toContain("%4\\%\\_%");
+  });
+
+  it("accepts days from 2000-01-01 to a year from today, and refuses any other, naming the parameter", () => {
+    const today = isoDay(new Date());
+    for (const day of [EARLIEST_DAY, today, latestDay()]) {
+      expect(problem(messagesQuery, { from: day, to: day }), day).toBeNull();
+    }
+    for (const day of ["1999-12-31", "1970-01-01", "0000-01-01", addDays(latestDay(), 1), "9999-12-31"]) {
+      for (const name of ["from", "to"]) {
+        const error = problem(statsQuery, { [name]: day });
+        expect(error?.code, `${name}=${day}`).toBe("INVALID_PARAMETER");
+        expect(error?.message).toBe(`${name}: must be a date from 2000-01-01 to ${latestDay()}`);
+      }
+    }
+    expect(latestDay(NOW)).toBe("2027-03-04");
+  });
+
+  it("refuses a NUL in a phone or sender filter (Postgres cannot compare it), naming the parameter", () => {
+    expect(problem(messagesQuery, { phone: "44\u0000" })?.message).toMatch(/^phone: must not contain NUL/);
+    expect(problem(statsQuery, { sender: "\u0000" })?.message).toMatch(/^sender: must not contain NUL/);
   });
 
   it("limits the daily series to 366 days", () => {

@@ -8,6 +8,7 @@
 import { and, eq, gte, inArray, isNull, like, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { messages, type MessageStatus } from "@/db/schema";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/format/text";
 
 export const STATUS_FILTERS = ["delivered", "undelivered", "expired", "pending", "sent", "failed", "unknown"] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
@@ -99,19 +100,37 @@ export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * The days a query may name: from 2000-01-01 (before any message) to a year
+ * from today (after any). Outside, dates soon stop being dates to Postgres
+ * (year 0000, or 9999-12-31's next day, +010000-01-01), and no message is there.
+ */
+export const EARLIEST_DAY = "2000-01-01";
+export const latestDay = (now = new Date()) => addDays(isoDay(now), 365);
+
+const dayParam = z.iso
+  .date("must be a date YYYY-MM-DD")
+  .refine((day) => day >= EARLIEST_DAY && day <= latestDay(), { error: () => `must be a date from ${EARLIEST_DAY} to ${latestDay()}` });
+
 const filterFields = {
   status: optional(z.enum(STATUS_FILTERS, { error: `must be one of ${STATUS_FILTERS.join(", ")}` })),
-  phone: optional(z.string().trim().min(1).max(32, "must be at most 32 characters")),
+  phone: optional(z.string().trim().min(1).max(32, "must be at most 32 characters").refine(isStorableText, UNSTORABLE_TEXT_MESSAGE)),
   country: optional(
     z
       .string()
       .regex(/^[A-Za-z]{2}$/, "must be an ISO 3166 alpha-2 country code")
       .transform((c) => c.toUpperCase()),
   ).meta({ description: `ISO 3166 alpha-2, any case; ${UNKNOWN_COUNTRY} = numbers without a country` }),
-  sender: optional(z.string().min(1).max(64, "must be at most 64 characters")).meta({ description: "Exact sender_id" }),
+  sender: optional(z.string().min(1).max(64, "must be at most 64 characters").refine(isStorableText, UNSTORABLE_TEXT_MESSAGE)).meta({
+    description: "Exact sender_id",
+  }),
   period: z.preprocess(blankAsAbsent, z.enum(PERIODS, { error: `must be one of ${PERIODS.join(", ")}` }).default("7d")),
-  from: optional(z.iso.date("must be a date YYYY-MM-DD")).meta({ description: "First day (UTC), YYYY-MM-DD; overrides period" }),
-  to: optional(z.iso.date("must be a date YYYY-MM-DD")).meta({ description: "Last day (UTC, inclusive), YYYY-MM-DD; overrides period" }),
+  from: optional(dayParam).meta({
+    description: `First day (UTC), YYYY-MM-DD, from ${EARLIEST_DAY} to a year from today; overrides period`,
+  }),
+  to: optional(dayParam).meta({
+    description: `Last day (UTC, inclusive), YYYY-MM-DD, from ${EARLIEST_DAY} to a year from today; overrides period`,
+  }),
 };
 
 const pageFields = {

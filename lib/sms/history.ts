@@ -279,46 +279,63 @@ const CSV_OPTIONS = { record_delimiter: "\r\n", quoted_match: /[\r\n]/ };
  * stays flat whatever the row count, and no transaction is held open (a row
  * written meanwhile appears only if it sorts after the rows already written;
  * none is written twice).
+ *
+ * The first batch is read before the stream is returned, so a query that fails
+ * at once fails before the status line (the API answers with its JSON error,
+ * never a 200 cut short). A batch failing later errors the stream, which aborts
+ * the chunked response without its final chunk: the client sees a broken
+ * download, never a complete-looking file; the failure is logged.
  */
-export function exportCsv(
+export async function exportCsv(
   db: Db,
   scope: MessageScope,
   filter: MessageFilter,
   options: { maxRows?: number; batchSize?: number } = {},
-): ReadableStream<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
   const maxRows = options.maxRows ?? EXPORT_MAX_ROWS;
   const batchSize = options.batchSize ?? EXPORT_BATCH;
   const encoder = new TextEncoder();
   const where = filter.where(scope);
   let cursor: Cursor | null = null;
   let written = 0;
-  let headerSent = false;
+  let done = false;
+
+  /** The next batch as CSV, or null when the export is complete. */
+  async function next(): Promise<Uint8Array | null> {
+    const limit = Math.min(batchSize, maxRows - written);
+    if (limit <= 0) return null;
+    const rows = await exportBatch(db, where, cursor, limit);
+    if (rows.length === 0) return null;
+    const last = rows[rows.length - 1];
+    cursor = { at: last.cursor, id: last.id };
+    written += rows.length;
+    const csv = encoder.encode(stringify(rows.map(csvRecord), CSV_OPTIONS));
+    // A short batch was the last: no query for an empty one.
+    if (rows.length < limit) done = true;
+    return csv;
+  }
+  const first = await next();
+  const pending: Uint8Array[] = [encoder.encode(stringify([EXPORT_COLUMNS], CSV_OPTIONS)), ...(first ? [first] : [])];
+  if (!first) done = true;
 
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (!headerSent) {
-          headerSent = true;
-          controller.enqueue(encoder.encode(stringify([EXPORT_COLUMNS], CSV_OPTIONS)));
+        const ready = pending.shift();
+        if (ready) {
+          controller.enqueue(ready);
+          if (pending.length === 0 && done) controller.close();
           return;
         }
-        const limit = Math.min(batchSize, maxRows - written);
-        let rows: ExportRow[] = [];
         try {
-          if (limit > 0) rows = await exportBatch(db, where, cursor, limit);
+          const csv = await next();
+          if (csv) controller.enqueue(csv);
+          if (!csv || done) controller.close();
         } catch (error) {
-          // The status line is long gone: the client sees the body cut short.
-          log.error({ err: error, workspaceId: scope.workspaceId, written }, "sms export failed");
+          // The status line is long gone: erroring the stream aborts the response, so the download is visibly broken.
+          log.error({ err: error, workspaceId: scope.workspaceId, written }, "sms export failed mid-stream");
           controller.error(error);
-          return;
         }
-        if (rows.length > 0) {
-          controller.enqueue(encoder.encode(stringify(rows.map(csvRecord), CSV_OPTIONS)));
-          const last = rows[rows.length - 1];
-          cursor = { at: last.cursor, id: last.id };
-          written += rows.length;
-        }
-        if (rows.length < limit || limit <= 0 || written >= maxRows) controller.close();
       },
     },
     // Read a batch only when the client has taken the previous one.

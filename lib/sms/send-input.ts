@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/format/text";
 import { countSegments, MAX_SEGMENTS, type Encoding } from "./encoding";
 import { isValidSenderId, parseRecipient } from "./phone";
 
@@ -82,6 +83,7 @@ export function validateSendBody(body: unknown): SendBodyResult {
   if (message === undefined || message === null) return fail("INVALID_MESSAGE", "message is required");
   if (typeof message !== "string") return fail("INVALID_MESSAGE", `message must be a string, got ${show(message)}`);
   if (message.trim() === "") return fail("INVALID_MESSAGE", "message must not be empty");
+  if (!isStorableText(message)) return fail("INVALID_MESSAGE", `message ${UNSTORABLE_TEXT_MESSAGE}`);
 
   // length
   const { encoding, segments } = countSegments(message);

@@ -46,8 +46,10 @@ export async function deliverOnce(input: {
   body: string;
   secret?: string | null;
   timeoutMs?: number;
+  /** When the attempt began (performance.now()), if before this call: the timeout and duration count from then. */
+  startedAt?: number;
 }): Promise<DeliveryResult> {
-  const started = performance.now();
+  const started = input.startedAt ?? performance.now();
   const failure = (error: string, responseStatus: number | null = null): DeliveryResult => ({
     success: false,
     responseStatus,
@@ -85,7 +87,7 @@ export async function deliverOnce(input: {
       request?.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => finish(failure(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(() => finish(timedOut(timeoutMs, started)), Math.max(0, started + timeoutMs - performance.now()));
     const answered = (status: number) =>
       status >= 200 && status < 300
         ? { success: true, responseStatus: status, durationMs: Math.round(performance.now() - started), error: null }
@@ -108,6 +110,26 @@ export async function deliverOnce(input: {
       finish(failure(describeError(error as Error)));
     }
   });
+}
+
+function timedOut(timeoutMs: number, started: number): DeliveryResult {
+  return {
+    success: false,
+    responseStatus: null,
+    durationMs: Math.round(performance.now() - started),
+    error: `timed out after ${timeoutMs / 1000} s`,
+  };
+}
+
+/** `work`'s value, or null when it has not settled within `ms` (the work itself is left to finish or hang on its own). */
+async function within<T>(work: Promise<T>, ms: number): Promise<{ value: T } | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, ms))));
+  try {
+    return await Promise.race([work.then((value) => ({ value })), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const ERROR_TEXTS: Record<string, string> = {
@@ -158,10 +180,14 @@ export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
  * another attempt cannot change (an unsafe address, an unreadable secret).
  */
 export async function attemptDelivery(db: DbOrTx, job: DeliveryJob): Promise<DeliveryResult & { retryable: boolean }> {
+  // One 5 s budget for the whole attempt, name resolution included: the system resolver can hang far longer
+  // (and POST /user/webhooks/test waits for this), so a lookup that has not answered in time is a timeout.
+  const started = performance.now();
   const refused = (error: string) => ({ success: false, responseStatus: null, durationMs: 0, error, retryable: false });
   try {
     // The URL was checked when saved (settings and keys' postback URLs alike); names can be re-pointed since.
-    await assertPublicUrl(job.url);
+    const checked = await within(assertPublicUrl(job.url), WEBHOOK_TIMEOUT_MS);
+    if (!checked) return { ...timedOut(WEBHOOK_TIMEOUT_MS, started), retryable: true };
   } catch (error) {
     if (error instanceof UnsafeUrlError) return refused(error.message);
     throw error;
@@ -174,7 +200,7 @@ export async function attemptDelivery(db: DbOrTx, job: DeliveryJob): Promise<Del
     log.error({ err: error, workspaceId: job.workspaceId }, "webhook signing secret could not be decrypted");
     return refused("signing secret could not be decrypted; set it again");
   }
-  const result = await deliverOnce({ url: job.url, body: serializePayload(job.event, job.payload), secret });
+  const result = await deliverOnce({ url: job.url, body: serializePayload(job.event, job.payload), secret, startedAt: started });
   return { ...result, retryable: !result.success };
 }
 

@@ -10,7 +10,7 @@ import { ApiError, type ApiErrorCode } from "../errors";
 import { errorResponse, json, newRequestId } from "../respond";
 import { getApiRuntime, type ApiRuntime } from "../runtime";
 import { checkAddress, checkSignature, checkStatus, findKey } from "./authenticate";
-import { parseWith, queryObject } from "./parse-input";
+import { parseInput, queryObject } from "./parse-input";
 import { parseJsonObject, readBody } from "./read-body";
 
 type Schema = z.ZodType | undefined;
@@ -141,7 +141,8 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     checkStatus(key, now);
     checkAddress(key, address);
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
-    const raw = hasBody && (key.hmac || config.body) ? await readBody(request) : "";
+    // An HMAC key's body is read even where the endpoint takes none: the signature covers it.
+    const raw = hasBody && (key.hmac || config.body) ? await readBody(request, config.body ? "strict" : "lenient") : "";
     await checkSignature(
       key,
       { method: request.method, path: request.nextUrl.pathname, headers: request.headers, body: raw },
@@ -157,9 +158,11 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     }
     const json =
       config.bodyOptional && raw.trim() === "" ? {} : config.body ? parseJsonObject(raw, request.headers.get("content-type")) : undefined;
-    const body = (config.body ? parseWith(config.body, json, "INVALID_BODY") : undefined) as Out<B>;
-    const query = (config.query ? parseWith(config.query, queryObject(request.nextUrl), "INVALID_PARAMETER") : undefined) as Out<Q>;
-    const params = (config.params ? parseWith(config.params, await segment?.params, "NOT_FOUND") : undefined) as Out<P>;
+    const body = (config.body ? parseInput(config.body, json, "INVALID_BODY", "output") : undefined) as Out<B>;
+    const query = (
+      config.query ? parseInput(config.query, queryObject(request.nextUrl), "INVALID_PARAMETER", "input") : undefined
+    ) as Out<Q>;
+    const params = (config.params ? parseInput(config.params, await segment?.params, "NOT_FOUND", "input") : undefined) as Out<P>;
     return { ok: true, key, body, rawBody: raw, query, params };
   } catch (error) {
     if (!(error instanceof ApiError)) {

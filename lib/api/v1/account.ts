@@ -106,7 +106,8 @@ export const postPricing = operation(
     summary: "Get the price list (POST; body ignored)",
     permission: "pricing.read",
     response: priceListSchema,
-    errors: GUARD_ERRORS,
+    // The body is ignored, but read (at most 64 KiB) for an HMAC key's signature.
+    errors: [...GUARD_ERRORS, "PAYLOAD_TOO_LARGE"],
   },
   async ({ runtime }) => priceList(runtime.db),
 );

@@ -267,7 +267,8 @@ export const revokeApiKey = operation(
     permission: "keys.write",
     params: idParams,
     response: apiKeySchema,
-    errors: [...KEY_ERRORS, "CONFLICT"],
+    // No body, but one is read (at most 64 KiB) for an HMAC key's signature.
+    errors: [...KEY_ERRORS, "CONFLICT", "PAYLOAD_TOO_LARGE"],
   },
   async (ctx) => toApiKey(await revokeKey(ctx.runtime.db, keyActor(ctx), ctx.params.id)),
 );

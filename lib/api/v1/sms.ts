@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { MESSAGE_STATUSES } from "@/db/schema";
+import { isStorableText } from "@/lib/format/text";
 import { dailyStatsQuery, exportQuery, messagesQuery, statsQuery, unifiedQuery, type MessageScope } from "@/lib/sms/filters";
 import { exportCsv, exportHeaders, listMessages, listUnified, messageStatus } from "@/lib/sms/history";
 import { dailyStats, smsStats, statsByCountry } from "@/lib/sms/stats";
@@ -116,7 +117,8 @@ export const getMessageStatus = operation(
     tag: "SMS",
     summary: "Get a message's status",
     permission: "sms.read",
-    params: z.object({ message_id: z.string().min(1).max(100) }),
+    // An id that cannot exist (NUL, unpaired surrogate) is as unknown as a missing one.
+    params: z.object({ message_id: z.string().min(1).max(100).refine(isStorableText, "Message not found") }),
     response: messageStatusSchema,
     errors: [...GUARD_ERRORS, "NOT_FOUND"],
   },
@@ -170,7 +172,7 @@ export const exportMessages = operation(
     responseType: "text/csv",
     errors: [...READ_ERRORS],
   },
-  async (ctx) => new Response(exportCsv(ctx.runtime.db, scopeOf(ctx), ctx.query), { headers: exportHeaders(ctx.query.range) }),
+  async (ctx) => new Response(await exportCsv(ctx.runtime.db, scopeOf(ctx), ctx.query), { headers: exportHeaders(ctx.query.range) }),
 );
 
 // GET /sms/stats — delivery counters and cost over the period

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { WEBHOOK_EVENTS, type WebhookEvent } from "@/db/schema";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/format/text";
 import { attemptDelivery, type DeliveryJob } from "@/lib/webhooks/deliver";
 import { CLICK_FIELDS, CONVERSION_FIELDS, DELIVERY_FIELDS, EVENT_FIELDS, IMPRESSION_FIELDS } from "@/lib/webhooks/fields";
 import { listDeliveryLogs, recordAttempt } from "@/lib/webhooks/logs";
@@ -83,6 +84,7 @@ const urlField = (event: WebhookEvent) =>
       const url = value.trim();
       if (url === "") return { ok: true, value: null };
       if (url.length > MAX_URL_LENGTH) return { ok: false, message: `must be at most ${MAX_URL_LENGTH} characters` };
+      if (!isStorableText(url)) return { ok: false, message: UNSTORABLE_TEXT_MESSAGE };
       try {
         parseHttpUrl(url);
       } catch (error) {
@@ -130,9 +132,12 @@ const toggleField = (description: string) =>
 const secretField = coded<string>(
   "INVALID_SECRET",
   (value) =>
-    typeof value === "string" && value.length >= 1 && value.length <= SIGNING_SECRET_MAX
-      ? { ok: true, value }
-      : { ok: false, message: `must be a string of 1–${SIGNING_SECRET_MAX} characters` },
+    typeof value !== "string" || value.length < 1 || value.length > SIGNING_SECRET_MAX
+      ? { ok: false, message: `must be a string of 1–${SIGNING_SECRET_MAX} characters` }
+      : // An unpaired surrogate has no UTF-8 form: the secret that signs would not be the one sent.
+        isStorableText(value)
+        ? { ok: true, value }
+        : { ok: false, message: UNSTORABLE_TEXT_MESSAGE },
   {
     type: "string",
     minLength: 1,

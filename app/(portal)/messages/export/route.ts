@@ -16,5 +16,5 @@ export async function GET(request: Request) {
   const parsed = exportQuery.safeParse(params);
   if (!parsed.success) return Response.json({ error: "Check the filters.", fields: queryErrors(parsed.error.issues) }, { status: 400 });
   const scope = { workspaceId: context.workspaceId, mode: await readTrafficMode() };
-  return new Response(exportCsv(await getDb(), scope, parsed.data), { headers: exportHeaders(parsed.data.range) });
+  return new Response(await exportCsv(await getDb(), scope, parsed.data), { headers: exportHeaders(parsed.data.range) });
 }

@@ -1,4 +1,5 @@
 import { openApiDocument } from "@/lib/api/openapi";
+import { methodNotAllowed } from "@/lib/api/operation";
 import { newRequestId, REQUEST_ID_HEADER } from "@/lib/api/respond";
 
 // GET /api/v1/openapi.json — the OpenAPI 3.1 document, generated from the routes' zod schemas (public).
@@ -9,3 +10,7 @@ export async function GET() {
     headers: { "Content-Type": "application/json", "Cache-Control": "public, max-age=300", [REQUEST_ID_HEADER]: newRequestId() },
   });
 }
+
+// Any other method: the API's JSON 405 (Next's own is an empty body without a request id).
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
