@@ -17,7 +17,11 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
 
-/** A URL refused for its scheme, its form or where it points. The message says which, never more. */
+/**
+ * A URL refused for its scheme, its form or where it points. The message says
+ * which, never more: a name's refusal never names the address it resolved to
+ * (that would hand our internal DNS answers to whoever typed the name).
+ */
 export class UnsafeUrlError extends Error {
   constructor(message: string) {
     super(message);
@@ -112,11 +116,11 @@ export async function assertPublicUrl(url: string): Promise<void> {
     if (UNRESOLVED.has(code)) return;
     throw new UnsafeUrlError(`refused: ${host} could not be resolved (${code || "lookup failed"})`);
   }
-  for (const { address } of addresses) {
-    const refusal = addressRefusal(address);
-    if (refusal) throw new UnsafeUrlError(`refused: ${host} resolves to ${refusal}`);
-  }
+  if (addresses.some(({ address }) => addressRefusal(address) !== null)) throw new UnsafeUrlError(resolvesPrivately(host));
 }
+
+/** The refusal of a name that resolves to a non-public address: which address is our DNS's business, not the caller's. */
+const resolvesPrivately = (host: string) => `refused: ${host} resolves to a private, loopback or otherwise non-public address`;
 
 /**
  * A `lookup` for http.request/https.request that resolves like the default and
@@ -127,9 +131,11 @@ export async function assertPublicUrl(url: string): Promise<void> {
 export const safeLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, "");
-    const refusal = addresses.map((a) => addressRefusal(a.address)).find((r) => r !== null);
+    const refusal = addresses.some((a) => addressRefusal(a.address) !== null);
     if (refusal || addresses.length === 0) {
-      const refused: NodeJS.ErrnoException = new Error(`refused: ${hostname} resolves to ${refusal ?? "no address"}`);
+      const refused: NodeJS.ErrnoException = new Error(
+        refusal ? resolvesPrivately(hostname) : `refused: ${hostname} resolves to no address`,
+      );
       refused.code = "EUNSAFEADDRESS";
       return callback(refused, "");
     }
