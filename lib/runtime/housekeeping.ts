@@ -1,9 +1,11 @@
-import { lt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { idempotencyKeys, signatureReplays } from "@/db/schema";
+import { log } from "@/lib/log";
+import { purgeExpiredRateLimits, purgeExpiredReplays, purgeIdempotencyKeys } from "./retention";
 
-/** Hourly: forget idempotency keys older than 24 h and expired HMAC replay entries. */
-export async function housekeeping(db: Db): Promise<void> {
-  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '24 hours'`));
-  await db.delete(signatureReplays).where(lt(signatureReplays.expiresAt, new Date()));
+/** Hourly: forget idempotency keys older than 24 h, expired HMAC replay entries and expired rate-limit counters. */
+export async function housekeeping(db: Db, now = new Date()): Promise<void> {
+  const idempotencyKeys = await purgeIdempotencyKeys(db, now);
+  const replays = await purgeExpiredReplays(db, now);
+  const rateLimits = await purgeExpiredRateLimits(db, now);
+  if (idempotencyKeys || replays || rateLimits) log.info({ idempotencyKeys, replays, rateLimits }, "housekeeping purged");
 }
