@@ -15,7 +15,8 @@ const dev = process.env.NODE_ENV === "development";
  * Inline script is the remaining gap; React escapes what it renders and the
  * portal renders no raw HTML. No 'unsafe-eval' in production: nothing needs it
  * (Swagger UI's one `new Function` is a fallback for engines without
- * globalThis, never reached); `next dev` needs it (React's dev tooling), so it
+ * globalThis, never reached; zod's probe for it is turned off in
+ * instrumentation-client.ts); `next dev` needs it (React's dev tooling), so it
  * is added there only.
  *
  * style-src 'unsafe-inline': React and Swagger UI set style attributes.

@@ -116,7 +116,8 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
     if (key) runtime.requestLog.count(key.id, response.status, errorCode);
     // A blocked address's further requests are refused before any I/O and not logged one by one:
     // otherwise one address could fill the log at line rate. The request that crossed the limit is logged.
-    if (!key?.offTheRecord && !(!gate.ok && gate.addressBlocked)) {
+    const addressBlocked = !gate.ok && gate.addressBlocked === true;
+    if (!key?.offTheRecord && !addressBlocked) {
       runtime.requestLog.record({
         keyId: key?.id ?? null,
         workspaceId: key?.workspaceId ?? null,
