@@ -9,6 +9,7 @@ const ENTRY = [
   "./auth.config.ts",
   "./proxy.ts",
   "./instrumentation.ts",
+  "./instrumentation-client.ts",
   "./server.mjs",
   "./scripts",
   "./bench",

@@ -1,7 +1,8 @@
 // The portal's HTTP server: Next.js behind a few lines that (1) decide the
 // client's address from the socket and set it in a header that only this
-// server can set, (2) provide local secrets for the embedded default, and
-// (3) close the database cleanly on SIGTERM/SIGINT.
+// server can set, (2) provide local secrets for the embedded default,
+// (3) send Strict-Transport-Security when served over https, and (4) close
+// the database cleanly on SIGTERM/SIGINT.
 import { createServer } from "node:http";
 import { getHeapStatistics } from "node:v8";
 import nextEnv from "@next/env";
@@ -9,6 +10,7 @@ import next from "next";
 import { CLIENT_ADDRESS_HEADER, decideClientAddress } from "./lib/server/client-address.mjs";
 import { ensureLocalSecrets } from "./lib/server/local-secrets.mjs";
 import { answerUnroutedApiRequest } from "./lib/server/unrouted-api.mjs";
+import { HSTS, servedOverHttps } from "./lib/server/security-headers.mjs";
 
 const dev = process.argv.includes("--dev");
 nextEnv.loadEnvConfig(process.cwd(), dev);
@@ -34,6 +36,13 @@ const server = createServer((req, res) => {
   delete req.headers[CLIENT_ADDRESS_HEADER];
   const address = decideClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedHops);
   if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;
+  const https = servedOverHttps({
+    authUrl: process.env.AUTH_URL,
+    trustedHops,
+    forwardedProto: req.headers["x-forwarded-proto"],
+  });
+  // The other security headers come from next.config.ts.
+  if (https) res.setHeader("Strict-Transport-Security", HSTS);
   if (answerUnroutedApiRequest(req, res)) return;
   handle(req, res);
 });

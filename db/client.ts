@@ -1,5 +1,5 @@
 import path from "node:path";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { SQL } from "drizzle-orm";
@@ -99,13 +99,23 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   };
 }
 
+/**
+ * The embedded database's folder holds every row (users, key hashes, messages) in
+ * plain files: owner only (0700). Created so, with any missing parent (`.data/`),
+ * and tightened when it already exists (folders made before this were 0755).
+ */
+export function privateFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
 async function openPglite(options: OpenOptions): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   // Extensions ship as separate modules and must be loaded before CREATE EXTENSION (migration 0004).
   const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) privateFolder(options.dataDir);
   const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
   const db = drizzle({ client, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });

@@ -18,6 +18,7 @@ const SOURCES = [
   "auth.ts",
   "auth.config.ts",
   "proxy.ts",
+  "instrumentation-client.ts",
   "next.config.ts",
   "package.json",
   "package-lock.json",

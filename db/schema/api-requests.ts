@@ -26,6 +26,8 @@ export const apiRequests = pgTable(
     index("api_requests_by_key").on(t.keyId, t.createdAt.desc()),
     // Workspace-wide request views.
     index("api_requests_by_workspace").on(t.workspaceId, t.createdAt.desc()),
+    // The retention purge: the oldest rows first, in batches (lib/runtime/retention.ts).
+    index("api_requests_by_time").on(t.createdAt),
   ],
 );
 
@@ -62,5 +64,7 @@ export const apiRequestCounts = pgTable(
   (t) => [
     // The key page: one key's counts over a period.
     primaryKey({ columns: [t.keyId, t.hour, t.status, t.errorCode] }),
+    // The retention purge: the oldest hours first, in batches (lib/runtime/retention.ts).
+    index("api_request_counts_by_hour").on(t.hour),
   ],
 );

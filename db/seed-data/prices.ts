@@ -59,6 +59,68 @@ export const SEED_PRICES: readonly SeedPrice[] = [
     prevRate: "0.03609",
     rateStartDate: "2025-10-01",
   },
+  // The Crown Dependencies: +44 numbers that libphonenumber gives their own country (+447911… is
+  // Guernsey), on their own networks (MCC 234), at the UK's country rate (EE's, the highest of the UK's
+  // networks). One row per MCC/MNC (prices_network is unique): JT, Sure and Airtel-Vodafone serve both
+  // Guernsey and Jersey under one code each, listed under one island; every island has the same rate.
+  // Guernsey
+  {
+    mcc: "234",
+    mnc: "55",
+    dialcode: "44",
+    country: "GG",
+    countryName: "Guernsey",
+    network: "Sure (Guernsey)",
+    rate: "0.0401",
+    prevRate: "0.0401",
+    rateStartDate: "2026-12-05",
+  },
+  // Jersey
+  {
+    mcc: "234",
+    mnc: "50",
+    dialcode: "44",
+    country: "JE",
+    countryName: "Jersey",
+    network: "JT",
+    rate: "0.0401",
+    prevRate: "0.0401",
+    rateStartDate: "2026-12-05",
+  },
+  {
+    mcc: "234",
+    mnc: "03",
+    dialcode: "44",
+    country: "JE",
+    countryName: "Jersey",
+    network: "Airtel-Vodafone",
+    rate: "0.0401",
+    prevRate: "0.0401",
+    rateStartDate: "2026-12-05",
+  },
+  // Isle of Man
+  {
+    mcc: "234",
+    mnc: "58",
+    dialcode: "44",
+    country: "IM",
+    countryName: "Isle of Man",
+    network: "Manx Telecom",
+    rate: "0.0401",
+    prevRate: "0.0401",
+    rateStartDate: "2026-12-05",
+  },
+  {
+    mcc: "234",
+    mnc: "36",
+    dialcode: "44",
+    country: "IM",
+    countryName: "Isle of Man",
+    network: "Sure (Isle of Man)",
+    rate: "0.0401",
+    prevRate: "0.0401",
+    rateStartDate: "2026-12-05",
+  },
   // Germany
   {
     mcc: "262",

@@ -8,7 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as balanceRoute from "@/app/api/v1/user/balance/route";
 import { openDatabase } from "@/db/client";
-import { workspaces } from "@/db/schema";
+import { apiRequests, workspaces } from "@/db/schema";
 import { generateKey } from "@/lib/keys/format";
 import { invalidateKeyLocally } from "@/lib/keys/verify";
 import { callApi, expectApiError, makeKey, randomAddress, setupApi, teardownApi, through } from "@/tests/api";
@@ -133,6 +133,30 @@ describe("failed authentications per address", () => {
     const elsewhere = randomAddress();
     expect((await balance(secret, elsewhere)).status).toBe(200);
     expectApiError(await balance(unknownKey(), elsewhere), 401, "INVALID_API_KEY");
+  });
+
+  it(`limits requests without X-API-Key per address: after ${FAILED_AUTH_LIMIT.points}, TOO_MANY_ATTEMPTS with Retry-After`, async () => {
+    const address = randomAddress();
+    const anonymous = () => callApi(balanceRoute.GET, { path: "/api/v1/user/balance", address });
+    for (let i = 0; i < FAILED_AUTH_LIMIT.points; i++) expectApiError(await anonymous(), 401, "UNAUTHORIZED");
+    const blocked = await anonymous();
+    expectApiError(blocked, 429, "TOO_MANY_ATTEMPTS");
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Anonymous and keyed failures share the address's count; other addresses are unaffected.
+    expectApiError(await callApi(balanceRoute.GET, { path: "/api/v1/user/balance", address: randomAddress() }), 401, "UNAUTHORIZED");
+  });
+
+  it("logs the request that crossed the limit, but not each further request of the blocked address", async () => {
+    const address = randomAddress();
+    for (let i = 0; i < FAILED_AUTH_LIMIT.points; i++) expectApiError(await balance(unknownKey(), address), 401, "INVALID_API_KEY");
+    for (let i = 0; i < 10; i++) expectApiError(await balance(unknownKey(), address), 429, "TOO_MANY_ATTEMPTS");
+    await runtime.requestLog.flush();
+    const logged = await t.db
+      .select({ status: apiRequests.status, errorCode: apiRequests.errorCode })
+      .from(apiRequests)
+      .where(eq(apiRequests.address, address));
+    expect(logged.filter((r) => r.errorCode === "INVALID_API_KEY")).toHaveLength(FAILED_AUTH_LIMIT.points);
+    expect(logged.filter((r) => r.errorCode === "TOO_MANY_ATTEMPTS")).toEqual([{ status: 429, errorCode: "TOO_MANY_ATTEMPTS" }]);
   });
 
   it("counts bad signatures as failed authentications too", async () => {

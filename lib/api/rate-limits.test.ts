@@ -5,7 +5,7 @@
 import { randomInt } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WorkspaceRequestLimiter, type RateDecision } from "./rate-limits";
+import { ApiRateLimits, FAILED_AUTH_LIMIT, WorkspaceRequestLimiter, type RateDecision } from "./rate-limits";
 
 // A fixed second, so no test depends on the clock; keys live long enough not to expire mid-test.
 const SECOND = 1_900_000_000;
@@ -93,5 +93,24 @@ describe.skipIf(!process.env.REDIS_URL)("between instances, through Redis", () =
     await limiter.flush(at(1200));
     limiter.stop();
     expect(await redis.get(lateKey)).toBeNull();
+  });
+});
+
+describe("failed authentications per address, in process", () => {
+  it("forgets blocks that have ended, so a spray from many addresses does not grow memory for good", async () => {
+    const limits = ApiRateLimits.create({});
+    const blockAt = async (address: string, now: number) => {
+      let decision: RateDecision = { ok: true };
+      for (let i = 0; i <= FAILED_AUTH_LIMIT.points; i++) decision = await limits.failure(address, now);
+      return decision;
+    };
+    const start = Date.now();
+    for (const address of ["2001:db8::a", "2001:db8::b", "2001:db8::c"]) expect((await blockAt(address, start)).ok).toBe(false);
+    expect(limits.blockedAddresses).toBe(3);
+    // Their blocks (at most the limit's duration) are over when the next address is blocked.
+    const later = start + (FAILED_AUTH_LIMIT.duration + 1) * 1000;
+    expect((await blockAt("2001:db8::d", later)).ok).toBe(false);
+    expect(limits.blockedAddresses).toBe(1);
+    expect(limits.blockedFor("2001:db8::d", later)).toBeGreaterThan(0);
   });
 });

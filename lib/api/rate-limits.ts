@@ -123,14 +123,17 @@ type Window = { second: number; shared: number; inFlight: number; unflushed: num
  *   1,000), counted by WorkspaceRequestLimiter;
  * - failed authentications per client address (20 a minute), then
  *   TOO_MANY_ATTEMPTS, with rate-limiter-flexible: in Redis with REDIS_URL,
- *   else in the database (rare writes, shared by every instance).
+ *   else in the database (rare writes, shared by every instance). A request
+ *   without a key counts as one: it is the only limit anonymous requests meet.
  *
  * Without REDIS_URL the request counter is per process: exact for the embedded
  * single process, per instance otherwise (set REDIS_URL when running several).
  */
 export class ApiRateLimits {
   // Addresses known to be over the failure limit, so their requests stop before any I/O.
+  // Swept of ended blocks now and then: a spray from many addresses must not grow it for good.
   private readonly blockedUntil = new Map<string, number>();
+  private lastSweep = 0;
 
   constructor(
     readonly requests: WorkspaceRequestLimiter,
@@ -164,13 +167,27 @@ export class ApiRateLimits {
     return Math.ceil((until - now) / 1000);
   }
 
-  /** Counts a failed authentication; returns the wait once the address is over the limit. */
-  async failure(address: string | null): Promise<RateDecision> {
+  /** Addresses held as blocked in this process (tests). */
+  get blockedAddresses(): number {
+    return this.blockedUntil.size;
+  }
+
+  /**
+   * Counts a failed authentication (a missing, unknown or malformed key, a bad
+   * signature); returns the wait once the address is over the limit.
+   */
+  async failure(address: string | null, now = Date.now()): Promise<RateDecision> {
     if (!address) return { ok: true };
     const res = await this.failures.penalty(address, 1);
     if (res.consumedPoints <= FAILED_AUTH_LIMIT.points) return { ok: true };
     const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    this.blockedUntil.set(address, Date.now() + retryAfterSeconds * 1000);
+    if (now - this.lastSweep > FAILED_AUTH_LIMIT.duration * 1000) this.sweep(now);
+    this.blockedUntil.set(address, now + retryAfterSeconds * 1000);
     return { ok: false, retryAfterSeconds };
+  }
+
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [address, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(address);
   }
 }

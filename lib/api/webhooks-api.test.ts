@@ -235,6 +235,13 @@ describe("URLs into our own network (WEBHOOKS_ALLOW_PRIVATE unset)", () => {
     expect(await settingsRow()).toEqual(before);
   });
 
+  it("refuses a name that resolves to a private address without naming the address it resolved to", async () => {
+    const res = await api.put({ delivery_url: "http://localhost/hook" });
+    expectApiError(res, 400, "INVALID_URL");
+    expect(res.body.description).toBe("delivery_url: refused: localhost resolves to a private, loopback or otherwise non-public address");
+    expect(res.body.description).not.toMatch(/127\.0\.0\.1|::1/);
+  });
+
   it("refuses to send a test event to a URL saved while private addresses were allowed; the refusal is logged", async () => {
     const r = await startReceiver();
     receivers.push(r);

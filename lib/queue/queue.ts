@@ -21,8 +21,10 @@ export const QUEUES = {
   smsFinalizeStuck: "sms-finalize-stuck",
   /** Every 10 minutes: test messages older than 24 h, or beyond the last 500 per workspace, are deleted. */
   smsSandboxRetention: "sms-sandbox-retention",
-  /** Hourly: expired idempotency keys and HMAC replay entries. */
+  /** Hourly: expired idempotency keys, HMAC replay entries and rate-limit counters. */
   housekeeping: "housekeeping",
+  /** Hourly: the request log and its hourly counters past REQUEST_LOG_RETENTION_DAYS. */
+  requestLogRetention: "request-log-retention",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

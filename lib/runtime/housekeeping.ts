@@ -1,14 +1,18 @@
-import { lt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { idempotencyKeys, signatureReplays } from "@/db/schema";
 import { purgeEndedSessions } from "@/lib/auth/sessions";
+import { log } from "@/lib/log";
+import { purgeExpiredRateLimits, purgeExpiredReplays, purgeIdempotencyKeys } from "./retention";
 
 /**
  * Hourly: forget idempotency keys older than 24 h, expired HMAC replay entries,
- * and portal sessions that ended (revoked or expired) more than 30 days ago.
+ * expired rate-limit counters, and portal sessions that ended (revoked or
+ * expired) more than 30 days ago.
  */
-export async function housekeeping(db: Db): Promise<void> {
-  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '24 hours'`));
-  await db.delete(signatureReplays).where(lt(signatureReplays.expiresAt, new Date()));
-  await purgeEndedSessions(db);
+export async function housekeeping(db: Db, now = new Date()): Promise<void> {
+  const idempotencyKeys = await purgeIdempotencyKeys(db, now);
+  const replays = await purgeExpiredReplays(db, now);
+  const rateLimits = await purgeExpiredRateLimits(db, now);
+  const sessions = await purgeEndedSessions(db);
+  if (idempotencyKeys || replays || rateLimits || sessions)
+    log.info({ idempotencyKeys, replays, rateLimits, sessions }, "housekeeping purged");
 }

@@ -11,6 +11,7 @@ import {
 } from "@/lib/sms/lifecycle";
 import { handleDeliveryJob } from "@/lib/webhooks/deliver";
 import { housekeeping } from "./housekeeping";
+import { requestLogRetention } from "./retention";
 import { QUEUES, type Queue } from "@/lib/queue/queue";
 
 const POLL = { pollingIntervalSeconds: 0.5 };
@@ -96,7 +97,13 @@ export async function startWorkers(deps: LifecycleDeps & { db: Db; queue: Queue 
     POLL,
     each(queue, QUEUES.housekeeping, () => housekeeping(deps.db)),
   );
+  await queue.boss.work(
+    QUEUES.requestLogRetention,
+    POLL,
+    each(queue, QUEUES.requestLogRetention, () => requestLogRetention(deps.db)),
+  );
   await queue.boss.schedule(QUEUES.smsFinalizeStuck, "7 * * * *");
   await queue.boss.schedule(QUEUES.smsSandboxRetention, "*/10 * * * *");
   await queue.boss.schedule(QUEUES.housekeeping, "37 * * * *");
+  await queue.boss.schedule(QUEUES.requestLogRetention, "17 * * * *");
 }

@@ -18,7 +18,9 @@ export function ensureLocalSecrets(root = process.cwd()) {
     throw new Error(`${missing.join(" and ")} must be set when DATABASE_URL is set (see README, Configuration).`);
   }
   const file = path.join(root, ".data", "local-secrets.json");
-  mkdirSync(path.dirname(file), { recursive: true });
+  // .data/ holds the secrets and the embedded database: owner only, tightened if it was made wider.
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  chmodSync(path.dirname(file), 0o700);
   // Tighten an existing file before anything new is written into it.
   if (existsSync(file)) chmodSync(file, 0o600);
   const stored = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};

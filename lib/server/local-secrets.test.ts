@@ -46,6 +46,16 @@ describe("ensureLocalSecrets", () => {
     });
   });
 
+  it("creates .data/ owner-only (0700) and tightens an existing wider one", () => {
+    ensureLocalSecrets(root);
+    const dataDir = path.dirname(secretsFile());
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    chmodSync(dataDir, 0o755);
+    clearEnv();
+    ensureLocalSecrets(root);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+  });
+
   it("reuses the stored values on the next start", () => {
     ensureLocalSecrets(root);
     const first = { auth: process.env.AUTH_SECRET, key: process.env.KEY_ENCRYPTION_KEY };

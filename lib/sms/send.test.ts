@@ -6,11 +6,12 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as byCountryRoute from "@/app/api/v1/sms/stats/by-country/route";
 import { ledgerEntries, messages, workspaces } from "@/db/schema";
 import type { ApiRuntime } from "@/lib/api/runtime";
 import { QUEUES } from "@/lib/queue/queue";
 import type { Jobs } from "@/lib/runtime/jobs";
-import { expectApiError, makeKey } from "@/tests/api";
+import { callApi, expectApiError, makeKey } from "@/tests/api";
 import type { TestDatabase } from "@/tests/db";
 import {
   countryRates,
@@ -280,6 +281,35 @@ describe("200: the documented shape, exact pricing", () => {
     );
     expect(dec(row.min)).toBeLessThan(dec(row.max)); // the seed prices GB's networks differently
     await sendBilled({ to: [NUMBERS.GB], message: "Max", sender_id: "Acme" }, dec(row.max));
+  });
+});
+
+describe("the Crown Dependencies (+44 numbers of Guernsey, Jersey and the Isle of Man)", () => {
+  it("sends the upstream docs' example to both recipients, billing the Guernsey number at the UK rate, and shows GG by name in by-country statistics", async () => {
+    const example = { to: ["+14155551234", "+447911123456"], message: "Your code is 123456", sender_id: "Acme" };
+    expect(rate("GG")).toBe(rate("GB"));
+    const res = await sendBilled(example, rate("US") + rate("GG"));
+    expect(res.body.results.map((r: { dnis: string; status: string }) => [r.dnis, r.status])).toEqual([
+      ["+14155551234", "accepted"],
+      ["+447911123456", "accepted"],
+    ]);
+    expect(res.body.summary).toMatchObject({ total_recipients: 2, accepted_count: 2, config_error_count: 0 });
+    const [guernsey] = await t.db.select().from(messages).where(eq(messages.messageId, res.body.results[1].message_id));
+    expect(guernsey).toMatchObject({ country: "GG", status: "pending" });
+    expect(dec(guernsey.cost)).toBe(rate("GB"));
+
+    const stats = await callApi(byCountryRoute.GET, { path: "/api/v1/sms/stats/by-country?country=GG", key });
+    expect(stats.status).toBe(200);
+    expect(stats.body.countries).toEqual([expect.objectContaining({ country: "GG", country_name: "Guernsey", total_sent: 1 })]);
+  });
+
+  it.each([
+    ["Jersey", "+447797123456", "JE"],
+    ["the Isle of Man", "+447624123456", "IM"],
+  ])("prices %s (%s) at the UK rate", async (_name, number, country) => {
+    expect(rate(country)).toBe(rate("GB"));
+    const res = await sendBilled({ to: [number], message: "Hi", sender_id: "Acme" }, rate("GB"));
+    expect(res.body.results[0].status).toBe("accepted");
   });
 });
 

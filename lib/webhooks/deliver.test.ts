@@ -343,6 +343,7 @@ describe("against DNS rebinding", () => {
       const message = await finalMessage();
       const [row] = await waitForAttempts(message.messageId, 1);
       expect(row).toMatchObject({ attempt: 1, success: false, responseStatus: null });
+      // The refusal is in the customer's webhook log: it never names the address the name resolved to.
       expect(row.error).toBe("refused: localhost resolves to a loopback address");
       expect(await pendingJobs(message.messageId)).toBe(0);
       expect(await attemptsOf(message.messageId)).toHaveLength(1);

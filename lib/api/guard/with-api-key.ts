@@ -43,7 +43,15 @@ export type HandlerContext<B extends Schema, Q extends Schema, P extends Schema>
 type Segment = { params: Promise<Record<string, string | string[]>> };
 type Gate<B extends Schema, Q extends Schema, P extends Schema> =
   | { ok: true; key: VerifiedKey; body: Out<B>; rawBody: string; query: Out<Q>; params: Out<P> }
-  | { ok: false; error: ApiError; key: VerifiedKey | null };
+  | { ok: false; error: ApiError; key: VerifiedKey | null; addressBlocked?: true };
+
+/**
+ * Failed authentications, counted per client address: a missing key (an
+ * anonymous request: nothing else limits or identifies those), an unknown or
+ * malformed key, and a bad signature. Refusals of a known, valid secret
+ * (inactive, expired, address, permission) are not guesses and do not count.
+ */
+const FAILED_AUTHENTICATION = new Set<ApiErrorCode>(["UNAUTHORIZED", "INVALID_API_KEY", "INVALID_SIGNATURE"]);
 
 /** The domains' refusals (ServiceError) as this API's error codes. */
 const SERVICE_TO_API = {
@@ -106,7 +114,10 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
 
     const key = gate.key;
     if (key) runtime.requestLog.count(key.id, response.status, errorCode);
-    if (!key?.offTheRecord) {
+    // A blocked address's further requests are refused before any I/O and not logged one by one:
+    // otherwise one address could fill the log at line rate. The request that crossed the limit is logged.
+    const addressBlocked = !gate.ok && gate.addressBlocked === true;
+    if (!key?.offTheRecord && !addressBlocked) {
       runtime.requestLog.record({
         keyId: key?.id ?? null,
         workspaceId: key?.workspaceId ?? null,
@@ -133,7 +144,7 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
   requestId: string,
 ): Promise<Gate<B, Q, P>> {
   const blocked = runtime.limits.blockedFor(address);
-  if (blocked > 0) return { ok: false, key: null, error: tooManyAttempts(blocked) };
+  if (blocked > 0) return { ok: false, key: null, error: tooManyAttempts(blocked), addressBlocked: true };
   const now = Date.now();
   let key: VerifiedKey | null = null;
   try {
@@ -170,7 +181,7 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
       log.error({ err: error, requestId }, "api guard failed");
       return { ok: false, key, error: new ApiError("INTERNAL_ERROR", `Internal error (request ${requestId})`, { request_id: requestId }) };
     }
-    if (error.code === "INVALID_API_KEY" || error.code === "INVALID_SIGNATURE") {
+    if (FAILED_AUTHENTICATION.has(error.code)) {
       const limited = await runtime.limits.failure(address).catch(() => ({ ok: true as const }));
       if (!limited.ok) return { ok: false, key, error: tooManyAttempts(limited.retryAfterSeconds) };
     }
