@@ -97,6 +97,33 @@ export async function scenario1(ctx) {
   throughputRows(ctx, 1, "GET /user/balance: warm key vs no guard, same read", runs, "guarded", "unguarded", 0.9);
 }
 
+// 10. GET /api/v1/user/balance with a warm valid key vs /api/bench/floor: the minimal Next.js route
+// handler doing the same read (postgres driver directly, no Drizzle, no guard, no helpers).
+export async function scenario10(ctx) {
+  const { setup } = ctx;
+  const scenario = "GET /user/balance: guarded vs the floor (minimal route handler, same read)";
+  if (!ctx.postgres) {
+    ctx.rows.push(
+      failed(10, scenario, "throughput ratio (guarded / floor)", "needs DATABASE_URL (the floor uses the postgres driver)", {
+        status: "skipped",
+        target: ratioAtLeast(0.9),
+      }),
+    );
+    return;
+  }
+  const guarded = { name: "guarded", url: at(ctx, "/api/v1/user/balance"), headers: apiKey(setup.keys.full.secret) };
+  const floor = { name: "floor", url: at(ctx, `/api/bench/floor?workspace=${setup.workspaces.main}`) };
+  const g = await expectStatus(guarded.url, { headers: guarded.headers }, 200, "GET /api/v1/user/balance");
+  const f = await request(floor.url);
+  if (f.status === 404)
+    throw new Error("/api/bench/floor answers 404: the build predates it (run `next build`) or BENCH_ROUTES is not true");
+  if (f.status !== 200) throw new Error(`/api/bench/floor: ${f.status} ${f.text.slice(0, 200)}`);
+  if (g.text.length !== f.text.length || Object.keys(JSON.parse(g.text)).sort().join() !== Object.keys(JSON.parse(f.text)).sort().join())
+    throw new Error(`the two routes answer different JSON: ${g.text} vs ${f.text}`);
+  const runs = await pairedLoad(ctx, guarded, floor);
+  throughputRows(ctx, 10, scenario, runs, "guarded", "floor", 0.9);
+}
+
 // 3. The same endpoint with two keys of the same permissions, one off the record.
 export async function scenario3(ctx) {
   const { setup } = ctx;

@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { headerLines, markdownTable, measured, failed, writeResults } from "../bench/lib/report.mjs";
 import { cleanup, freePort, installSignalHandlers, onCleanup, runTsx, startServer, waitForIdle } from "../bench/lib/proc.mjs";
-import { scenario1, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8 } from "../bench/scenarios.mjs";
+import { scenario1, scenario10, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8 } from "../bench/scenarios.mjs";
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -286,7 +286,7 @@ async function main() {
     );
   });
 
-  const httpScenarios = [1, 3, 4, 5, 6, 7, 8].filter(wants);
+  const httpScenarios = [1, 10, 3, 4, 5, 6, 7, 8].filter(wants);
   if (httpScenarios.length > 0) {
     const taken = new Set();
     const serverEnv = { ...baseEnv, ...db.server, REDIS_URL: redisUrl, BENCH_ROUTES: "true" };
@@ -302,6 +302,7 @@ async function main() {
       server: await startA(),
       rows,
       notes,
+      postgres: db.postgres,
       runId: stamp,
       log,
       startSecondServer: db.postgres
@@ -321,6 +322,7 @@ async function main() {
     const idle = { idlePid: ctx.server.pid };
     // Sends last: their carrier jobs keep the server's workers busy afterwards.
     await run(1, "GET /user/balance guarded vs unguarded", () => scenario1(ctx), idle);
+    await run(10, "GET /user/balance guarded vs the floor", () => scenario10(ctx), idle);
     await run(3, "logging on vs off the record", () => scenario3(ctx), idle);
     await run(4, "HMAC-signed vs unsigned", () => scenario4(ctx), idle);
     await run(8, "keys page with 10 vs 10,000 keys", () => scenario8(ctx), idle);

@@ -1,13 +1,27 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { ledgerEntries, prices, workspaces } from "@/db/schema";
 import { dottedDate, OPEN_ENDED } from "@/lib/format/dotted";
 
-export async function workspaceBalance(db: Db, workspaceId: number) {
-  const [row] = await db
+// GET /user/balance is the API's cheapest and most frequent read: its statement is
+// prepared once per database handle. Drizzle runs every other query unnamed, and
+// postgres.js then makes two round trips per query (Parse/Describe to learn the
+// parameter types, then Bind/Execute) and Postgres parses and plans it each time;
+// prepared, it is one round trip. Measured (bench scenario 10, same build side by
+// side): ~10% less server CPU per guarded request, ~14% more requests/s.
+const balanceStatements = new WeakMap<Db, ReturnType<typeof prepareBalance>>();
+function prepareBalance(db: Db) {
+  return db
     .select({ balance: workspaces.balance, currency: workspaces.currency, updatedAt: workspaces.balanceUpdatedAt })
     .from(workspaces)
-    .where(eq(workspaces.id, workspaceId));
+    .where(eq(workspaces.id, sql.placeholder("id")))
+    .prepare("workspace_balance");
+}
+
+export async function workspaceBalance(db: Db, workspaceId: number) {
+  let statement = balanceStatements.get(db);
+  if (!statement) balanceStatements.set(db, (statement = prepareBalance(db)));
+  const [row] = await statement.execute({ id: workspaceId });
   const balance = Number(row.balance);
   return {
     balance,
