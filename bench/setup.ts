@@ -11,6 +11,7 @@
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
+import { startSession } from "@/lib/auth/sessions";
 import type { Db } from "@/db/client";
 import { seedIfEmpty } from "@/db/seed";
 import { apiKeys, ledgerEntries, users, workspaces } from "@/db/schema";
@@ -112,9 +113,10 @@ async function main() {
     const from = new Date(now.getTime() - (EXPORT_SPAN_DAYS + 1) * DAY_SECONDS * 1000).toISOString().slice(0, 10);
     const to = new Date(now.getTime() + DAY_SECONDS * 1000).toISOString().slice(0, 10);
 
-    // Scenario 8: the owner's session, as next-auth would set it after a sign-in.
+    // Scenario 8: the owner's session, as next-auth would set it after a sign-in (with its server-side row).
+    const { token: sid } = await startSession(db, { userId: owner.id, address: "127.0.0.1", userAgent: "bench" });
     const session = await encode({
-      token: { sub: String(owner.id), name: owner.name, email: owner.email },
+      token: { sub: String(owner.id), name: owner.name, email: owner.email, sid },
       secret: authSecret,
       salt: SESSION_COOKIE,
       maxAge: 12 * 3600,
