@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MessageFilters } from "@/components/messages/message-filters";
 import { MessageStatus } from "@/components/messages/message-status";
+import { Table, tableHeadClass } from "@/components/ui/table";
 import { TestDataBanner, TestDataSwitch } from "@/components/traffic/test-data-switch";
 import { getDb } from "@/db";
 import { formatDateTime } from "@/lib/format/dates";
+import { formatMoney } from "@/lib/format/money";
 import { firstValues, queryErrors } from "@/lib/portal/search-params";
 import { requirePortalContext } from "@/lib/portal/session";
 import { readTrafficMode } from "@/lib/portal/traffic-mode";
@@ -13,9 +15,6 @@ import { MESSAGE_ORDERS, messagePage, type MessageOrder } from "@/lib/sms/histor
 import { countryName } from "@/lib/sms/phone";
 
 export const metadata: Metadata = { title: "Messages" };
-
-const money = (amount: number, currency: string) =>
-  new Intl.NumberFormat("en-GB", { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount);
 
 export default async function MessagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const context = await requirePortalContext("traffic.page");
@@ -64,69 +63,64 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
 
       {result ? (
         <>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">
-                Messages, {order === "newest" ? "newest" : "oldest"} first, page {result.page} of {result.total_pages}
-              </caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
-                  <th scope="col" className="hidden px-3 py-2 sm:table-cell" aria-sort={order === "newest" ? "descending" : "ascending"}>
-                    <Link href={link({ order: order === "newest" ? "oldest" : null, page: null })} className="hover:underline">
-                      Sent {order === "newest" ? "↓" : "↑"}
+          <Table caption={`Messages, ${order === "newest" ? "newest" : "oldest"} first, page ${result.page} of ${result.total_pages}`}>
+            <thead className={tableHeadClass}>
+              <tr>
+                <th scope="col" className="hidden px-3 py-2 sm:table-cell" aria-sort={order === "newest" ? "descending" : "ascending"}>
+                  <Link href={link({ order: order === "newest" ? "oldest" : null, page: null })} className="hover:underline">
+                    Sent {order === "newest" ? "↓" : "↑"}
+                  </Link>
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Recipient
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Status
+                </th>
+                <th scope="col" className="hidden px-3 py-2 md:table-cell">
+                  Sender
+                </th>
+                <th scope="col" className="hidden px-3 py-2 md:table-cell">
+                  Country
+                </th>
+                <th scope="col" className="hidden px-3 py-2 text-right sm:table-cell">
+                  Segments
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Cost
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {result.rows.map((m) => (
+                <tr key={m.messageId} className="hover:bg-slate-50">
+                  <td className="hidden px-3 py-2 whitespace-nowrap text-slate-700 sm:table-cell">
+                    {formatDateTime(m.createdAt.toISOString())}
+                  </td>
+                  <td className="px-3 py-2 font-mono whitespace-nowrap">
+                    <Link href={`/messages/${encodeURIComponent(m.messageId)}`} className="font-medium text-indigo-800 hover:underline">
+                      {m.recipient}
                     </Link>
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Recipient
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Status
-                  </th>
-                  <th scope="col" className="hidden px-3 py-2 md:table-cell">
-                    Sender
-                  </th>
-                  <th scope="col" className="hidden px-3 py-2 md:table-cell">
-                    Country
-                  </th>
-                  <th scope="col" className="hidden px-3 py-2 text-right sm:table-cell">
-                    Segments
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-right">
-                    Cost
-                  </th>
+                    <span className="block font-sans text-xs text-slate-600 sm:hidden">{formatDateTime(m.createdAt.toISOString())}</span>
+                  </td>
+                  <td className="px-3 py-2">
+                    <MessageStatus status={m.status} />
+                  </td>
+                  <td className="hidden px-3 py-2 md:table-cell">{m.senderId}</td>
+                  <td className="hidden px-3 py-2 md:table-cell">{m.country ? countryName(m.country) : "—"}</td>
+                  <td className="hidden px-3 py-2 text-right tabular-nums sm:table-cell">{m.segments}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatMoney(m.cost, m.currency)}</td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {result.rows.map((m) => (
-                  <tr key={m.messageId} className="hover:bg-slate-50">
-                    <td className="hidden px-3 py-2 whitespace-nowrap text-slate-700 sm:table-cell">
-                      {formatDateTime(m.createdAt.toISOString())}
-                    </td>
-                    <td className="px-3 py-2 font-mono whitespace-nowrap">
-                      <Link href={`/messages/${encodeURIComponent(m.messageId)}`} className="font-medium text-indigo-800 hover:underline">
-                        {m.recipient}
-                      </Link>
-                      <span className="block font-sans text-xs text-slate-600 sm:hidden">{formatDateTime(m.createdAt.toISOString())}</span>
-                    </td>
-                    <td className="px-3 py-2">
-                      <MessageStatus status={m.status} />
-                    </td>
-                    <td className="hidden px-3 py-2 md:table-cell">{m.senderId}</td>
-                    <td className="hidden px-3 py-2 md:table-cell">{m.country ? countryName(m.country) : "—"}</td>
-                    <td className="hidden px-3 py-2 text-right tabular-nums sm:table-cell">{m.segments}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{money(m.cost, m.currency)}</td>
-                  </tr>
-                ))}
-                {result.rows.length === 0 ? (
-                  <tr>
-                    <td colSpan={7} className="px-3 py-10 text-center text-slate-600">
-                      No messages match these filters{mode === "test" ? " in test data" : ""}.
-                    </td>
-                  </tr>
-                ) : null}
-              </tbody>
-            </table>
-          </div>
+              ))}
+              {result.rows.length === 0 ? (
+                <tr>
+                  <td colSpan={7} className="px-3 py-10 text-center text-slate-600">
+                    No messages match these filters{mode === "test" ? " in test data" : ""}.
+                  </td>
+                </tr>
+              ) : null}
+            </tbody>
+          </Table>
           <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-slate-700">
             <p>
               {result.total.toLocaleString("en-GB")} message{result.total === 1 ? "" : "s"} · page {result.page} of {result.total_pages}

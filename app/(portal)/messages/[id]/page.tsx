@@ -2,10 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MessageStatus } from "@/components/messages/message-status";
+import { Table, tableHeadClass } from "@/components/ui/table";
 import { TestDataBanner } from "@/components/traffic/test-data-switch";
 import { getDb } from "@/db";
 import { ServiceError } from "@/lib/errors/service-error";
 import { formatDateTime } from "@/lib/format/dates";
+import { formatMoney } from "@/lib/format/money";
 import { getKey } from "@/lib/keys/service";
 import { hasPortalRight } from "@/lib/permissions/catalog";
 import { requirePortalContext } from "@/lib/portal/session";
@@ -15,9 +17,6 @@ import { countryName } from "@/lib/sms/phone";
 import { deliveriesForMessage } from "@/lib/webhooks/logs";
 
 export const metadata: Metadata = { title: "Message" };
-
-const money = (amount: number, currency: string) =>
-  new Intl.NumberFormat("en-GB", { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount);
 
 const STEP_DOT = { done: "bg-green-600", failed: "bg-red-600", waiting: "bg-slate-300" } as const;
 
@@ -42,7 +41,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
     ["Country", message.country ? `${countryName(message.country)} (${message.country})` : "—"],
     ["Encoding", message.encoding],
     ["Segments", message.segments],
-    ["Cost", money(message.cost, message.currency)],
+    ["Cost", formatMoney(message.cost, message.currency)],
     ["Status code", message.statusCode ?? "—"],
     [
       "Sent with",
@@ -120,45 +119,42 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         {deliveries.length === 0 ? (
           <p className="text-sm text-slate-600">No delivery event was sent for this message (none configured, or no final status yet).</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">Delivery webhook attempts for this message</caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
-                  <th scope="col" className="px-3 py-2">
-                    Time
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Attempt
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Result
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    URL
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-right">
-                    Latency
-                  </th>
+          <Table caption="Delivery webhook attempts for this message">
+            <thead className={tableHeadClass}>
+              <tr>
+                <th scope="col" className="px-3 py-2">
+                  Time
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Attempt
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Result
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  URL
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Latency
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {deliveries.map((d) => (
+                <tr key={d.id}>
+                  <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(d.createdAt.toISOString())}</td>
+                  <td className="px-3 py-2">{d.attempt}</td>
+                  <td className="px-3 py-2">
+                    {d.success ? `OK (${d.responseStatus})` : d.responseStatus ? `HTTP ${d.responseStatus}` : (d.error ?? "Failed")}
+                  </td>
+                  <td className="max-w-xs truncate px-3 py-2 font-mono text-xs" title={d.url}>
+                    {d.url}
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">{d.durationMs === null ? "—" : `${d.durationMs} ms`}</td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {deliveries.map((d) => (
-                  <tr key={d.id}>
-                    <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(d.createdAt.toISOString())}</td>
-                    <td className="px-3 py-2">{d.attempt}</td>
-                    <td className="px-3 py-2">
-                      {d.success ? `OK (${d.responseStatus})` : d.responseStatus ? `HTTP ${d.responseStatus}` : (d.error ?? "Failed")}
-                    </td>
-                    <td className="max-w-xs truncate px-3 py-2 font-mono text-xs" title={d.url}>
-                      {d.url}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">{d.durationMs === null ? "—" : `${d.durationMs} ms`}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </Table>
         )}
       </section>
     </div>
