@@ -23,6 +23,8 @@ export const workspaces = pgTable(
     // Money is numeric, never float: sums must be exact.
     balance: numeric("balance", { precision: 16, scale: 5 }).notNull().default("0"),
     balanceUpdatedAt: timestamp("balance_updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // The Billing page's "Low balance alert": the dashboard warns at or below it (null: no alert set).
+    lowBalanceThreshold: numeric("low_balance_threshold", { precision: 16, scale: 5 }),
     // The API's per-workspace request limit (RATE_LIMIT_EXCEEDED above it).
     rateLimitPerSecond: integer("rate_limit_per_second").notNull().default(1000),
     // ISO 3166 alpha-2 codes this workspace never sends to (recipients come back blocked_country, not billed).

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { workspaces } from "./accounts";
+import { users, workspaces } from "./accounts";
 
 export const LEDGER_TYPES = ["deposit", "usage", "adjustment"] as const;
 export const LEDGER_SOURCES = ["portal", "api", "system"] as const;
@@ -22,11 +22,19 @@ export const ledgerEntries = pgTable(
     type: text("type", { enum: LEDGER_TYPES }).notNull(),
     description: text("description").notNull(),
     source: text("source", { enum: LEDGER_SOURCES }).notNull(),
+    // The person who made a portal adjustment (a top-up); null for API usage and system entries.
+    actorUserId: integer("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    // A portal top-up's idempotency key: a double submit of one form adds funds once.
+    idempotencyKey: text("idempotency_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // GET /user/payments: a workspace's entries, newest first.
     index("ledger_entries_by_workspace").on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
+    // One entry per top-up form submission.
+    uniqueIndex("ledger_entries_idempotency")
+      .on(t.workspaceId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} IS NOT NULL`),
     check("ledger_entries_type_known", sql`${t.type} IN ('deposit', 'usage', 'adjustment')`),
   ],
 );

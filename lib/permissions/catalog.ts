@@ -87,8 +87,17 @@ export const PORTAL_RIGHTS = {
   /** Messages and Statistics: the traffic of the workspace (read-only; a Viewer too). */
   "traffic.page": ["owner", "admin", "developer", "viewer"],
   "keys.page": ["owner", "admin", "developer", "billing"],
-  "members.manage": ["owner", "admin"],
+  /** The Webhooks page: read by every role that sees traffic; a Viewer cannot change anything there. */
+  "webhooks.page": ["owner", "admin", "developer", "viewer"],
+  /** Save settings, set or clear the signing secret, "Send test". */
+  "webhooks.manage": ["owner", "admin", "developer"],
+  /** The Billing page: balance, payments, prices (a Developer's role carries no money rights). */
+  "billing.page": ["owner", "admin", "billing", "viewer"],
+  /** Settings on the Billing page, such as the low balance alert. */
   "billing.manage": ["owner", "admin", "billing"],
+  /** "Top up": only the people who pay (issue 11: Owner and Billing). */
+  "billing.topup": ["owner", "billing"],
+  "members.manage": ["owner", "admin"],
   "workspace.settings": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type PortalRight = keyof typeof PORTAL_RIGHTS;
