@@ -3,9 +3,12 @@ import { hasPortalRight, type PortalRight, type Role } from "@/lib/permissions/c
 
 /** The portal's pages in navigation order, each under the portal right that opens it (none: every member). */
 const NAV_ITEMS: ReadonlyArray<{ href: string; label: string; right?: PortalRight }> = [
-  { href: "/", label: "Overview" },
+  { href: "/", label: "Dashboard" },
   { href: "/messages", label: "Messages", right: "traffic.page" },
+  { href: "/statistics", label: "Statistics", right: "traffic.page" },
+  { href: "/webhooks", label: "Webhooks", right: "webhooks.page" },
   { href: "/settings/api-keys", label: "API keys", right: "keys.page" },
+  { href: "/billing", label: "Billing", right: "billing.page" },
   { href: "/settings/workspace", label: "Workspace settings", right: "workspace.settings" },
   { href: "/api-reference", label: "API reference" },
 ];
