@@ -9,6 +9,7 @@ const NAV_ITEMS: ReadonlyArray<{ href: string; label: string; right?: PortalRigh
   { href: "/webhooks", label: "Webhooks", right: "webhooks.page" },
   { href: "/settings/api-keys", label: "API keys", right: "keys.page" },
   { href: "/billing", label: "Billing", right: "billing.page" },
+  { href: "/audit", label: "Audit log", right: "audit.page" },
   { href: "/settings/workspace", label: "Workspace settings", right: "workspace.settings" },
   { href: "/api-reference", label: "API reference" },
 ];

@@ -98,6 +98,8 @@ export const PORTAL_RIGHTS = {
   /** "Top up": only the people who pay (issue 11: Owner and Billing). */
   "billing.topup": ["owner", "billing"],
   "members.manage": ["owner", "admin"],
+  /** The Audit log page: every change in the organization, with addresses (Owner and Admin). */
+  "audit.page": ["owner", "admin"],
   "workspace.settings": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type PortalRight = keyof typeof PORTAL_RIGHTS;
