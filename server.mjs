@@ -1,6 +1,6 @@
 // The portal's HTTP server: Next.js behind a few lines that (1) decide the
 // client's address from the socket and set it in a header that only this
-// server can set, (2) provide local secrets for the embedded default,
+// server can set, (1b) pass Next only origin-form request targets, (2) provide local secrets for the embedded default,
 // (3) send Strict-Transport-Security when served over https, and (4) close
 // the database cleanly on SIGTERM/SIGINT.
 import { createServer } from "node:http";
@@ -11,6 +11,7 @@ import { CLIENT_ADDRESS_HEADER, decideClientAddress } from "./lib/server/client-
 import { ensureLocalSecrets } from "./lib/server/local-secrets.mjs";
 import { answerUnroutedApiRequest } from "./lib/server/unrouted-api.mjs";
 import { HSTS, servedOverHttps } from "./lib/server/security-headers.mjs";
+import { originFormTarget } from "./lib/server/request-target.mjs";
 
 const dev = process.argv.includes("--dev");
 nextEnv.loadEnvConfig(process.cwd(), dev);
@@ -33,6 +34,14 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((req, res) => {
+  // Only origin-form targets reach Next: an absolute-form one made it redirect to the host it named.
+  const target = originFormTarget(req.url);
+  if (target === null) {
+    res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+    res.end("Bad request target\n");
+    return;
+  }
+  req.url = target;
   delete req.headers[CLIENT_ADDRESS_HEADER];
   const address = decideClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedHops);
   if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;

@@ -131,3 +131,41 @@ test.describe("signed out", () => {
     expect(violations()).toEqual([]);
   });
 });
+
+/** Sends one request with a raw request target (fetch and Playwright always send origin-form) and returns the status line and headers. */
+async function rawRequest(baseURL: string, target: string): Promise<{ status: number; headers: string }> {
+  const { connect } = await import("node:net");
+  const { hostname, port } = new URL(baseURL);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`);
+    });
+    let received = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk) => (received += chunk));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const head = received.split("\r\n\r\n")[0];
+      resolve({ status: Number(head.split(" ")[1]), headers: head.toLowerCase() });
+    });
+  });
+}
+
+test.describe("request targets", () => {
+  test("no absolute-form or //host target makes the portal redirect to another host (no open redirect)", async ({ baseURL }) => {
+    for (const target of [
+      "http://evil.example/",
+      "http://evil.example/settings/api-keys",
+      "http://evil.example/sign-in?callbackUrl=%2F",
+      "//evil.example/",
+      "//evil.example/settings/api-keys/",
+    ]) {
+      const { status, headers } = await rawRequest(baseURL!, target);
+      expect(status, target).toBeGreaterThanOrEqual(200);
+      // A Location naming that host, absolute or protocol-relative ("/evil.example" is a path here, harmless).
+      expect(headers, target).not.toMatch(/^location:\s*(https?:)?\/\/[^/]*evil\.example/m);
+    }
+    // What no page can answer is refused outright.
+    expect((await rawRequest(baseURL!, "*")).status).toBe(400);
+  });
+});
