@@ -8,6 +8,8 @@ const NAV_ITEMS: ReadonlyArray<{ href: string; label: string; right?: PortalRigh
   { href: "/statistics", label: "Statistics", right: "traffic.page" },
   { href: "/webhooks", label: "Webhooks", right: "webhooks.page" },
   { href: "/settings/api-keys", label: "API keys", right: "keys.page" },
+  // Every member sees who is in the team; inviting, role changes and removal need members.manage.
+  { href: "/team", label: "Team" },
   { href: "/billing", label: "Billing", right: "billing.page" },
   { href: "/audit", label: "Audit log", right: "audit.page" },
   { href: "/settings/workspace", label: "Workspace settings", right: "workspace.settings" },
