@@ -30,6 +30,7 @@ const DOMAINS = [
   "./lib/audit",
   "./lib/auth",
   "./lib/billing",
+  "./lib/team",
 ];
 /** Leaves: no domain knowledge; anything may use them. */
 const LEAVES = [

@@ -85,6 +85,8 @@ export default defineConfig({
         // The embedded default, whatever the developer's shell has.
         DATABASE_URL: "",
         REDIS_URL: "",
+        // The webhooks page's "Send test" posts to a receiver the test starts on this machine.
+        WEBHOOKS_ALLOW_PRIVATE: "true",
         NEXT_TELEMETRY_DISABLED: "1",
       },
     },

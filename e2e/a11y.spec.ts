@@ -1,15 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
-import { storageStateOf, uniqueName } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { seriousViolations, storageStateOf, uniqueName } from "./helpers";
 
 test.use({ storageState: storageStateOf("owner") });
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
 
 test("the keys page, the create dialog and the secret modal have no serious accessibility violations", async ({ page }) => {
   await page.goto("/settings/api-keys");

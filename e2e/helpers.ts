@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3200);
@@ -12,7 +13,9 @@ export const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "acme-demo-password";
 
 export const USERS = {
   owner: "owner@acme.test",
+  admin: "admin@acme.test",
   developer: "developer@acme.test",
+  billing: "billing@acme.test",
   viewer: "viewer@acme.test",
 } as const;
 
@@ -31,4 +34,12 @@ export const uniqueName = (label: string) => `${label} ${Date.now().toString(36)
 export async function filterKeys(page: Page, name: string) {
   await page.getByLabel("Filter by name").fill(name);
   await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(name).replace(/%20/g, "(\\+|%20)")}`));
+}
+
+/** axe's serious and critical violations on the page as it is now, one line each (empty when clean). */
+export async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
