@@ -112,6 +112,72 @@ describe("requests per workspace", () => {
   });
 });
 
+describe('RateLimit-* headers (ours: docs/api-v1.md, "Rate-limit headers")', () => {
+  const standing = (r: Reply) => ({
+    limit: r.headers.get("ratelimit-limit"),
+    remaining: r.headers.get("ratelimit-remaining"),
+    reset: r.headers.get("ratelimit-reset"),
+    policy: r.headers.get("ratelimit-policy"),
+  });
+
+  it("every answer to an authenticated caller carries the workspace's limit, what is left of it this second, and the reset", async () => {
+    const workspaceId = await isolatedWorkspace();
+    const { key, secret } = await makeKey(t, {}, workspaceId);
+    await setRateLimit(workspaceId, key.id, 1000);
+    const replies: Reply[] = [];
+    for (let i = 0; i < 3; i++) replies.push(await balance(secret));
+    for (const r of replies) {
+      expect(r.status).toBe(200);
+      expect(standing(r)).toMatchObject({ limit: "1000", policy: "1000;w=1" });
+      expect(Number(r.headers.get("ratelimit-reset"))).toBeGreaterThanOrEqual(1);
+      expect(Number(r.headers.get("ratelimit-remaining"))).toBeLessThan(1000);
+    }
+    // Within one second each answer has one fewer left; across a second boundary the count starts again.
+    const left = replies.map((r) => Number(r.headers.get("ratelimit-remaining")));
+    const sameSecond = left.every((n, i) => i === 0 || n === left[i - 1] - 1);
+    const restarted = left.some((n, i) => i > 0 && n > left[i - 1]);
+    expect(sameSecond || restarted).toBe(true);
+  });
+
+  it("a 429 says Remaining 0 and carries Retry-After", async () => {
+    const workspaceId = await isolatedWorkspace();
+    const { key, secret } = await makeKey(t, {}, workspaceId);
+    expect((await balance(secret)).status).toBe(200);
+    await setRateLimit(workspaceId, key.id, 2);
+    const replies = await untilLimited(() => Promise.all(Array.from({ length: 6 }, () => balance(secret))));
+    const refused = replies.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(standing(r)).toMatchObject({ limit: "2", remaining: "0" });
+      expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("a refusal after authentication (missing permission) shows the standing without using up the limit", async () => {
+    const workspaceId = await isolatedWorkspace();
+    const narrow = await makeKey(t, { permissions: ["sms.read"] }, workspaceId);
+    await setRateLimit(workspaceId, narrow.key.id, 1000);
+    const replies: Reply[] = [];
+    for (let i = 0; i < 3; i++) replies.push(await balance(narrow.secret));
+    for (const r of replies) {
+      expectApiError(r, 403, "FORBIDDEN");
+      expect(standing(r)).toMatchObject({ limit: "1000" });
+    }
+    // Not counted: nothing but these refusals ran in this workspace, so all of the limit is left.
+    expect(replies.map((r) => r.headers.get("ratelimit-remaining"))).toEqual(["1000", "1000", "1000"]);
+  });
+
+  it("an unauthenticated answer (unknown key, wrong address) reveals nothing of any workspace's traffic", async () => {
+    const { secret } = await makeKey(t, { allowedCidrs: ["203.0.113.0/24"] });
+    const outside = await balance(secret, "198.51.100.7");
+    expectApiError(outside, 401, "IP_NOT_ALLOWED");
+    expect(outside.headers.get("ratelimit-limit")).toBeNull();
+    const unknown = await balance(generateKey("live").secret);
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get("ratelimit-remaining")).toBeNull();
+  });
+});
+
 describe("failed authentications per address", () => {
   const unknownKey = () => generateKey("live").secret;
 

@@ -127,6 +127,18 @@ describe("GET /api/v1/openapi.json", () => {
     }
   });
 
+  it("documents the RateLimit-* headers (ours) on every success and 429 answer, and Retry-After on every 429", () => {
+    for (const op of OPERATIONS) {
+      const responses = operationOf(op).responses as Record<string, { headers?: Record<string, { description?: string }> }>;
+      const success = responses[String(op.status ?? 200)].headers ?? {};
+      for (const name of ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]) {
+        expect(success[name]?.description, `${op.method} ${op.path}: ${name}`).toMatch(/^\(ours\)/);
+        if (responses["429"]) expect(responses["429"].headers?.[name], `${op.method} ${op.path}: 429 ${name}`).toBeDefined();
+      }
+      if (responses["429"]) expect(responses["429"].headers?.["Retry-After"], `${op.method} ${op.path}: 429 Retry-After`).toBeDefined();
+    }
+  });
+
   it("documents the request body of every operation that takes one", () => {
     for (const op of OPERATIONS) expect(Boolean(operationOf(op).requestBody), `${op.method} ${op.path}`).toBe(Boolean(op.body));
   });

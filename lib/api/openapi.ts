@@ -18,6 +18,19 @@ const requestIdHeader = {
   schema: { type: "string" as const, example: "req_Xh2k9Lq0aBcDeFgHiJkL" },
 };
 
+const integer = (example: number) => ({ type: "integer" as const, minimum: 0, example });
+/** The workspace's request limit on every answer to an authenticated caller (docs/api-v1.md §2, "Rate-limit headers"). */
+const rateLimitHeaders = {
+  "RateLimit-Limit": { description: "(ours) The workspace's requests per second.", schema: integer(1000) },
+  "RateLimit-Remaining": { description: "(ours) Requests left in the current one-second window after this one.", schema: integer(998) },
+  "RateLimit-Reset": { description: "(ours) Seconds until the window resets.", schema: integer(1) },
+  "RateLimit-Policy": {
+    description: '(ours) The limit and its window, e.g. "1000;w=1".',
+    schema: { type: "string" as const, example: "1000;w=1" },
+  },
+};
+const retryAfterHeader = { description: "Seconds to wait before retrying.", schema: integer(1) };
+
 /** The OpenAPI 3.1 document of /api/v1, generated from the operations' own zod schemas. */
 export function openApiDocument(serverUrl = "/api/v1") {
   const paths: ZodOpenApiPathsObject = {};
@@ -27,13 +40,19 @@ export function openApiDocument(serverUrl = "/api/v1") {
     const responses: Record<string, unknown> = {
       [String(op.status ?? 200)]: {
         description: "Success",
-        headers: { "X-Request-Id": requestIdHeader },
+        headers: { "X-Request-Id": requestIdHeader, ...rateLimitHeaders },
         content: { [op.responseType ?? "application/json"]: { schema: op.response } },
       },
     };
     for (const [status, codes] of byStatus) {
       responses[String(status)] = {
         description: codes.map((c) => `\`${c}\`: ${API_ERRORS[c].description}`).join("; "),
+        headers: {
+          "X-Request-Id": requestIdHeader,
+          // Before authentication (401) an answer tells nothing of the workspace's traffic.
+          ...(status === 401 ? {} : rateLimitHeaders),
+          ...(status === 429 ? { "Retry-After": retryAfterHeader } : {}),
+        },
         content: { "application/json": { schema: errorSchema } },
       };
     }

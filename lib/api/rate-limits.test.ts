@@ -5,7 +5,7 @@
 import { randomInt } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiRateLimits, FAILED_AUTH_LIMIT, WorkspaceRequestLimiter, type RateDecision } from "./rate-limits";
+import { ApiRateLimits, FAILED_AUTH_LIMIT, WorkspaceRequestLimiter, type RateDecision, type RequestDecision } from "./rate-limits";
 
 // A fixed second, so no test depends on the clock; keys live long enough not to expire mid-test.
 const SECOND = 1_900_000_000;
@@ -15,7 +15,7 @@ const workspace = () => 2_000_000_000 + randomInt(100_000_000);
 
 /** `n` requests one after the other (each sees the counts of those before it). */
 async function takeMany(limiter: WorkspaceRequestLimiter, workspaceId: number, n: number, perSecond: number, now: number) {
-  const decisions: RateDecision[] = [];
+  const decisions: RequestDecision[] = [];
   for (let i = 0; i < n; i++) decisions.push(await limiter.take(workspaceId, perSecond, now));
   return decisions;
 }
@@ -26,14 +26,24 @@ describe("in one process", () => {
     const ws = workspace();
     const decisions = await takeMany(limiter, ws, 8, 5, at(250));
     expect(decisions.filter((d) => d.ok)).toHaveLength(5);
-    expect(decisions.slice(5)).toEqual([
-      { ok: false, retryAfterSeconds: 1 },
-      { ok: false, retryAfterSeconds: 1 },
-      { ok: false, retryAfterSeconds: 1 },
-    ]);
+    const refused = { ok: false, retryAfterSeconds: 1, limit: 5, remaining: 0, resetSeconds: 1 };
+    expect(decisions.slice(5)).toEqual([refused, refused, refused]);
+    // Each allowed request reports what is left after it.
+    expect(decisions.slice(0, 5).map((d) => d.remaining)).toEqual([4, 3, 2, 1, 0]);
     // The next second starts afresh; other workspaces were never affected.
     expect((await limiter.take(ws, 5, at(1000))).ok).toBe(true);
     expect((await takeMany(limiter, workspace(), 5, 5, at(250))).every((d) => d.ok)).toBe(true);
+  });
+
+  it("peeks at a workspace's standing without counting a request", async () => {
+    const limiter = new WorkspaceRequestLimiter(null, options);
+    const ws = workspace();
+    expect(limiter.peek(ws, 5, at(250))).toEqual({ limit: 5, remaining: 5, resetSeconds: 1 });
+    await takeMany(limiter, ws, 2, 5, at(250));
+    expect(limiter.peek(ws, 5, at(300))).toEqual({ limit: 5, remaining: 3, resetSeconds: 1 });
+    expect(limiter.peek(ws, 5, at(300))).toEqual({ limit: 5, remaining: 3, resetSeconds: 1 });
+    // A new second starts full.
+    expect(limiter.peek(ws, 5, at(1000))).toEqual({ limit: 5, remaining: 5, resetSeconds: 1 });
   });
 
   it("applies a lowered limit at once, counting what the second already used", async () => {
@@ -54,7 +64,7 @@ describe.skipIf(!process.env.REDIS_URL)("between instances, through Redis", () =
     const ws = workspace();
     expect((await takeMany(a, ws, 5, 5, at())).every((d) => d.ok)).toBe(true);
     await a.flush(at());
-    expect(await b.take(ws, 5, at(1))).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(await b.take(ws, 5, at(1))).toEqual({ ok: false, retryAfterSeconds: 1, limit: 5, remaining: 0, resetSeconds: 1 });
   });
 
   it("shares a second's budget between instances, within what one flush interval can hide", async () => {

@@ -8,6 +8,14 @@ export const FAILED_AUTH_LIMIT = { points: 20, duration: 60 } as const;
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /**
+ * Where a workspace stands in the current window, as the RateLimit-* answer
+ * headers tell it: the limit, what is left of it, and the seconds until the
+ * window resets (docs/api-v1.md, "Rate-limit headers").
+ */
+export type RateState = { limit: number; remaining: number; resetSeconds: number };
+export type RequestDecision = (RateState & { ok: true }) | (RateState & { ok: false; retryAfterSeconds: number });
+
+/**
  * Requests per workspace per second, in fixed one-second windows (the epoch
  * second), decided in this process: allowed while (this window's count shared
  * by every instance, as last read) + (this process's counts not read back yet)
@@ -34,7 +42,7 @@ export class WorkspaceRequestLimiter {
     private readonly options = { flushMs: 50, keyTtlMs: 2000, syncTimeoutMs: 100 },
   ) {}
 
-  take(workspaceId: number, perSecond: number, now = Date.now()): RateDecision | Promise<RateDecision> {
+  take(workspaceId: number, perSecond: number, now = Date.now()): RequestDecision | Promise<RequestDecision> {
     const second = Math.floor(now / 1000);
     let window = this.windows.get(workspaceId);
     if (!window || window.second !== second) {
@@ -50,16 +58,28 @@ export class WorkspaceRequestLimiter {
     return this.decide(window, perSecond, now);
   }
 
-  private decide(window: Window, perSecond: number, now: number): RateDecision {
-    if (window.shared + window.inFlight + window.unflushed >= perSecond) {
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(((window.second + 1) * 1000 - now) / 1000)) };
-    }
+  /**
+   * The workspace's standing in this second without counting a request (for an
+   * answer refused before the limit was reached, e.g. a missing permission). No I/O:
+   * a second this process has not read from Redis yet shows only its own counts.
+   */
+  peek(workspaceId: number, perSecond: number, now = Date.now()): RateState {
+    const second = Math.floor(now / 1000);
+    const window = this.windows.get(workspaceId);
+    const used = window && window.second === second ? window.shared + window.inFlight + window.unflushed : 0;
+    return { limit: perSecond, remaining: Math.max(0, perSecond - used), resetSeconds: resetSeconds(second, now) };
+  }
+
+  private decide(window: Window, perSecond: number, now: number): RequestDecision {
+    const used = window.shared + window.inFlight + window.unflushed;
+    const resetIn = resetSeconds(window.second, now);
+    if (used >= perSecond) return { ok: false, retryAfterSeconds: resetIn, limit: perSecond, remaining: 0, resetSeconds: resetIn };
     window.unflushed++;
     if (this.redis && !this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.options.flushMs);
       this.timer.unref?.();
     }
-    return { ok: true };
+    return { ok: true, limit: perSecond, remaining: perSecond - used - 1, resetSeconds: resetIn };
   }
 
   private flushWithin(now: number): Promise<void> {
@@ -115,6 +135,11 @@ export class WorkspaceRequestLimiter {
     for (const [id, window] of this.windows) if (window.second < second && window.inFlight === 0) this.windows.delete(id);
   }
 }
+/** Whole seconds until the window of `second` ends, at least 1 (a client waiting 0 s would retry at once). */
+function resetSeconds(second: number, now: number): number {
+  return Math.max(1, Math.ceil(((second + 1) * 1000 - now) / 1000));
+}
+
 type Window = { second: number; shared: number; inFlight: number; unflushed: number; known: boolean; ready: Promise<unknown> | null };
 
 /**
@@ -151,8 +176,13 @@ export class ApiRateLimits {
   }
 
   /** Counts one request of the workspace; refuses past `perSecond`. */
-  request(workspaceId: number, perSecond: number): RateDecision | Promise<RateDecision> {
+  request(workspaceId: number, perSecond: number): RequestDecision | Promise<RequestDecision> {
     return this.requests.take(workspaceId, perSecond);
+  }
+
+  /** The workspace's standing without counting a request (see WorkspaceRequestLimiter.peek). */
+  standing(workspaceId: number, perSecond: number): RateState {
+    return this.requests.peek(workspaceId, perSecond);
   }
 
   /** Seconds this address must still wait after too many failures, or 0. No I/O. */

@@ -7,7 +7,8 @@ import { clientAddress } from "@/lib/net/client-address";
 import type { NamedPermission } from "@/lib/permissions/catalog";
 import { grants } from "@/lib/permissions/math";
 import { ApiError, type ApiErrorCode } from "../errors";
-import { errorResponse, json, newRequestId } from "../respond";
+import type { RateState } from "../rate-limits";
+import { errorResponse, json, newRequestId, withRateHeaders } from "../respond";
 import { getApiRuntime, type ApiRuntime } from "../runtime";
 import { checkAddress, checkSignature, checkStatus, findKey } from "./authenticate";
 import { parseInput, queryObject } from "./parse-input";
@@ -41,9 +42,10 @@ export type HandlerContext<B extends Schema, Q extends Schema, P extends Schema>
 };
 
 type Segment = { params: Promise<Record<string, string | string[]>> };
+/** `rate`: the workspace's standing for the RateLimit-* headers, once the caller is authenticated (else null). */
 type Gate<B extends Schema, Q extends Schema, P extends Schema> =
-  | { ok: true; key: VerifiedKey; body: Out<B>; rawBody: string; query: Out<Q>; params: Out<P> }
-  | { ok: false; error: ApiError; key: VerifiedKey | null; addressBlocked?: true };
+  | { ok: true; key: VerifiedKey; rate: RateState; body: Out<B>; rawBody: string; query: Out<Q>; params: Out<P> }
+  | { ok: false; error: ApiError; key: VerifiedKey | null; rate: RateState | null; addressBlocked?: true };
 
 /**
  * Failed authentications, counted per client address: a missing key (an
@@ -71,7 +73,8 @@ const SERVICE_TO_API = {
  * signature → permission → rate limit → input) and the handler run in two
  * separate phases, so a handler's error can never turn into an authentication
  * error, nor the reverse. Every response carries X-Request-Id and is logged
- * (off the request path) unless the key is off the record.
+ * (off the request path) unless the key is off the record; every response to
+ * an authenticated caller carries the workspace's RateLimit-* headers.
  */
 export function withApiKey<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined>(
   config: GuardConfig<B, Q, P>,
@@ -111,6 +114,7 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
       ({ response, errorCode } = await runHandler(handler, ctx));
       runtime.requestLog.touch(gate.key.id, address);
     }
+    if (gate.rate) response = withRateHeaders(response, gate.rate);
 
     const key = gate.key;
     if (key) runtime.requestLog.count(key.id, response.status, errorCode);
@@ -144,9 +148,12 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
   requestId: string,
 ): Promise<Gate<B, Q, P>> {
   const blocked = runtime.limits.blockedFor(address);
-  if (blocked > 0) return { ok: false, key: null, error: tooManyAttempts(blocked), addressBlocked: true };
+  if (blocked > 0) return { ok: false, key: null, rate: null, error: tooManyAttempts(blocked), addressBlocked: true };
   const now = Date.now();
   let key: VerifiedKey | null = null;
+  // Set once the caller has proved the key (status, address, signature): only then may it learn the workspace's standing.
+  let authenticated = false;
+  let rate: RateState | null = null;
   try {
     key = await findKey(request.headers, runtime.keys);
     checkStatus(key, now);
@@ -160,12 +167,14 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
       runtime.replays,
       now,
     );
+    authenticated = true;
     if (!grants(key.permissions, config.permission)) {
       throw new ApiError("FORBIDDEN", `This API key lacks the ${config.permission} permission`);
     }
-    const rate = await runtime.limits.request(key.workspaceId, key.rateLimitPerSecond);
-    if (!rate.ok) {
-      throw new ApiError("RATE_LIMIT_EXCEEDED", undefined, {}, { "Retry-After": String(rate.retryAfterSeconds) });
+    const decision = await runtime.limits.request(key.workspaceId, key.rateLimitPerSecond);
+    rate = { limit: decision.limit, remaining: decision.remaining, resetSeconds: decision.resetSeconds };
+    if (!decision.ok) {
+      throw new ApiError("RATE_LIMIT_EXCEEDED", undefined, {}, { "Retry-After": String(decision.retryAfterSeconds) });
     }
     const json =
       config.bodyOptional && raw.trim() === "" ? {} : config.body ? parseJsonObject(raw, request.headers.get("content-type")) : undefined;
@@ -174,18 +183,24 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
       config.query ? parseInput(config.query, queryObject(request.nextUrl), "INVALID_PARAMETER", "input") : undefined
     ) as Out<Q>;
     const params = (config.params ? parseInput(config.params, await segment?.params, "NOT_FOUND", "input") : undefined) as Out<P>;
-    return { ok: true, key, body, rawBody: raw, query, params };
+    return { ok: true, key, rate, body, rawBody: raw, query, params };
   } catch (error) {
+    if (authenticated && key && !rate) rate = runtime.limits.standing(key.workspaceId, key.rateLimitPerSecond);
     if (!(error instanceof ApiError)) {
       // Logged and answered with the request id, like a handler's error (docs/api-v1.md §2).
       log.error({ err: error, requestId }, "api guard failed");
-      return { ok: false, key, error: new ApiError("INTERNAL_ERROR", `Internal error (request ${requestId})`, { request_id: requestId }) };
+      return {
+        ok: false,
+        key,
+        rate,
+        error: new ApiError("INTERNAL_ERROR", `Internal error (request ${requestId})`, { request_id: requestId }),
+      };
     }
     if (FAILED_AUTHENTICATION.has(error.code)) {
       const limited = await runtime.limits.failure(address).catch(() => ({ ok: true as const }));
-      if (!limited.ok) return { ok: false, key, error: tooManyAttempts(limited.retryAfterSeconds) };
+      if (!limited.ok) return { ok: false, key, rate, error: tooManyAttempts(limited.retryAfterSeconds) };
     }
-    return { ok: false, key, error };
+    return { ok: false, key, rate, error };
   }
 }
 
