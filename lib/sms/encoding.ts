@@ -175,7 +175,7 @@ export const GSM7_BASIC: ReadonlySet<string> = new Set(GSM7_BASIC_TABLE.filter((
 /** GSM 03.38 extension table (each sent as ESC + char, i.e. 2 septets). */
 export const GSM7_EXTENSION: ReadonlySet<string> = new Set(["\f", "^", "{", "}", "\\", "[", "~", "]", "|", "€"]);
 
-function isGsm7Char(ch: string): boolean {
+export function isGsm7Char(ch: string): boolean {
   return GSM7_BASIC.has(ch) || GSM7_EXTENSION.has(ch);
 }
 

@@ -1,6 +1,6 @@
 import type { Operation } from "../operation";
 import { getBalance, getPayments, getPricing, postPricing } from "./account";
-import { sendMessages } from "./sms-send";
+import { previewMessages, sendMessages } from "./sms-send";
 import {
   exportMessages,
   getDailySmsStats,
@@ -37,4 +37,5 @@ export const OPERATIONS: Operation[] = [
   getDailySmsStats,
   getSmsStatsByCountry,
   sendMessages,
+  previewMessages,
 ];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getJobs } from "@/lib/runtime/jobs";
+import { previewSend } from "@/lib/sms/preview";
 import { hashBody, sendSms } from "@/lib/sms/send";
 import { SEND_INPUT_CODES, sendBodySchema } from "@/lib/sms/send-input";
 import { ApiError } from "../errors";
@@ -72,4 +73,64 @@ export const sendMessages = operation(
     );
     return Response.json(outcome.body, { status: outcome.status, headers: { "Cache-Control": "no-store" } });
   },
+);
+
+const cost = { encoding: z.enum(["GSM-7", "UCS-2"]), segments: z.number(), characters: z.number(), total_cost: z.number() };
+const previewResponseSchema = z
+  .object({
+    status: z.literal(true),
+    preview: z.literal(true),
+    recipients: z.array(
+      z.object({
+        dnis: z.string(),
+        country: z.string().nullable(),
+        network: z.string().nullable().meta({ description: "Known when the country has one network in the price list" }),
+        status: z.enum(["accepted", "blocked_country", "config_error"]).meta({ description: "What the send would answer for it" }),
+        price_per_segment: z.number().nullable(),
+        segments: z.number(),
+        encoding: z.enum(["GSM-7", "UCS-2"]),
+        cost: z.number(),
+      }),
+    ),
+    summary: z.object({
+      ...cost,
+      total_recipients: z.number(),
+      billable_recipients: z.number(),
+      currency: z.string(),
+      balance: z.number(),
+      balance_covers: z.boolean().meta({ description: "Whether the send would pass the balance check now" }),
+      sandbox: z.boolean(),
+    }),
+    ucs2_characters: z
+      .array(
+        z.object({
+          character: z.string(),
+          code_point: z.string().meta({ example: "U+201C" }),
+          position: z.number().meta({ description: "0-based, in code points" }),
+          replacement: z.string().nullable().meta({ description: "The GSM-7 look-alike, or null" }),
+        }),
+      )
+      .meta({ description: "The characters that forced UCS-2; empty for GSM-7" }),
+    gsm7_rewrite: z
+      .object({ ...cost, message: z.string(), replaced: z.number(), saving: z.number(), fits: z.boolean() })
+      .nullable()
+      .meta({ description: "The message with look-alikes (curly quotes, dashes, non-breaking spaces, ellipsis…) replaced, and its cost" }),
+  })
+  .meta({ id: "SendPreview" });
+
+// POST /sms/preview — (ours) what a send would do, without sending
+export const previewMessages = operation(
+  {
+    method: "POST",
+    path: "/sms/preview",
+    tag: "SMS",
+    summary: "(ours) Preview a send: price, segments, encoding, and a cheaper GSM-7 rewrite",
+    description:
+      "**(ours)** Takes the body of POST /sms/send and answers what the send would do — per recipient and in total: country, network when known, price, segments, encoding — without storing, billing or sending anything. When the text falls to UCS-2 it names the characters that forced it (with their positions) and prices a GSM-7 rewrite that replaces look-alikes. Same validation and error codes as the send; no Idempotency-Key.",
+    permission: "sms.send",
+    body: sendBodySchema,
+    response: previewResponseSchema,
+    errors: [...GUARD_ERRORS, ...SEND_INPUT_CODES, "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"],
+  },
+  async (ctx) => previewSend(ctx.runtime.db, ctx.key, ctx.body),
 );
