@@ -28,6 +28,8 @@ export const webhookSettings = pgTable(
     conversionFields: text("conversion_fields").array(),
     uniqueClicksOnly: boolean("unique_clicks_only").notNull().default(false),
     signingSecretEncrypted: text("signing_secret_encrypted"),
+    // When the current secret was set (the portal says "set on …"); null when none is set.
+    signingSecretSetAt: timestamp("signing_secret_set_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.mode] })],
@@ -52,6 +54,10 @@ export const webhookDeliveries = pgTable(
     responseStatus: integer("response_status"),
     durationMs: integer("duration_ms").notNull(),
     error: text("error"),
+    // A sample sent by "Send test" (portal) or POST /user/webhooks/test, not a real event.
+    test: boolean("test").notNull().default(false),
+    // When the next attempt of this event is due; null when none follows (success, last attempt, or not retryable).
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -282,6 +282,8 @@ describe("POST /user/webhooks/test", () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: true, event: "delivery", url: r.url, success: true, response_status: 202, error: null });
     expect(Number.isInteger(res.body.duration_ms)).toBe(true);
+    // The receiver's answer (tests/webhook-receiver.ts answers "ok").
+    expect(res.body.response_excerpt).toBe("ok");
 
     expect(r.requests).toHaveLength(1);
     const { headers, body } = r.requests[0];
@@ -299,6 +301,8 @@ describe("POST /user/webhooks/test", () => {
       attempt: 1,
       success: true,
       response_status: 202,
+      test: true,
+      next_attempt_at: null,
     });
   });
 
@@ -353,7 +357,21 @@ describe("GET /user/webhooks/logs", () => {
     expect(res.body).toMatchObject({ total: 30, page: 1, limit: 25, total_pages: 2 });
     expect(res.body.logs).toHaveLength(25);
     expect(Object.keys(res.body.logs[0]).sort()).toEqual(
-      ["id", "event", "url", "message_id", "attempt", "success", "response_status", "duration_ms", "error", "created_at"].sort(),
+      [
+        "id",
+        "event",
+        "url",
+        "message_id",
+        "attempt",
+        "success",
+        "response_status",
+        "duration_ms",
+        "error",
+        // Added with the portal's Webhooks page (new fields only: the earlier ones are unchanged).
+        "test",
+        "next_attempt_at",
+        "created_at",
+      ].sort(),
     );
     expect(res.body.logs[0]).toMatchObject({
       message_id: "msg_29",
@@ -361,6 +379,8 @@ describe("GET /user/webhooks/logs", () => {
       success: false,
       response_status: 500,
       error: "HTTP 500",
+      test: false,
+      next_attempt_at: null,
       created_at: "2026-02-01T00:00:29.000Z",
     });
     const page2 = await api.logs("?page=2", staging);

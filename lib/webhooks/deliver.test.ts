@@ -223,6 +223,10 @@ describe("a delivery event", () => {
       [3, true, 200],
     ]);
     expect(rows[0].error).toBe("HTTP 500");
+    // Each failed attempt logs when the next is due (the schedule the Webhooks page shows); the success, none.
+    expect(rows[0].nextAttemptAt!.getTime() - rows[0].createdAt.getTime()).toBeGreaterThanOrEqual(90);
+    expect(rows[1].nextAttemptAt!.getTime()).toBeGreaterThan(rows[0].nextAttemptAt!.getTime());
+    expect(rows[2].nextAttemptAt).toBeNull();
     expect(r.requests).toHaveLength(3);
     // The same event each time (receivers dedupe on message_id), each attempt freshly timestamped.
     expect(new Set(r.requests.map((q) => q.body)).size).toBe(1);
@@ -238,6 +242,7 @@ describe("a delivery event", () => {
     const message = await finalMessage();
     const rows = await waitForAttempts(message.messageId, 3);
     expect(rows.map((row) => row.success)).toEqual([false, false, false]);
+    expect(rows.map((row) => row.nextAttemptAt === null)).toEqual([false, false, true]);
     // The last attempt enqueued nothing (it is logged in the transaction that would have).
     expect(await pendingJobs(message.messageId)).toBe(0);
     expect(await attemptsOf(message.messageId)).toHaveLength(3);

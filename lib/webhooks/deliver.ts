@@ -28,7 +28,26 @@ const DEFAULT_RETRY_DELAYS_MS = [10_000, 30_000];
 // Receivers answer with a status; their bodies are read (so the connection ends cleanly) but never kept.
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-export type DeliveryResult = { success: boolean; responseStatus: number | null; durationMs: number; error: string | null };
+// The start of a receiver's answer kept for "Send test" to show (never stored in the log).
+const EXCERPT_BYTES = 512;
+const EXCERPT_CHARS = 200;
+
+export type DeliveryResult = {
+  success: boolean;
+  responseStatus: number | null;
+  durationMs: number;
+  error: string | null;
+  /** The start of the response body, as text (at most 200 characters); absent when nothing was answered. */
+  responseExcerpt?: string;
+};
+
+/** The first bytes of a body as one short line of text: control characters become spaces, long text ends with "…". */
+export function excerptOf(head: Buffer): string {
+  // A UTF-8 sequence cut at the byte limit decodes to U+FFFD; drop a trailing one.
+  const text = head.toString("utf8").replace(/\uFFFD$/, "");
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return clean.length > EXCERPT_CHARS ? `${clean.slice(0, EXCERPT_CHARS)}…` : clean;
+}
 
 /** `sha256=<hex HMAC-SHA256(secret, "{timestamp}.{raw body}")>` — the X-Webhook-Signature header. */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
@@ -88,10 +107,14 @@ export async function deliverOnce(input: {
       resolve(result);
     };
     const timer = setTimeout(() => finish(timedOut(timeoutMs, started)), Math.max(0, started + timeoutMs - performance.now()));
-    const answered = (status: number) =>
-      status >= 200 && status < 300
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    const answered = (status: number): DeliveryResult => ({
+      ...(status >= 200 && status < 300
         ? { success: true, responseStatus: status, durationMs: Math.round(performance.now() - started), error: null }
-        : failure(status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`, status);
+        : failure(status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`, status)),
+      responseExcerpt: excerptOf(Buffer.concat(head)),
+    });
     try {
       const send = target.protocol === "https:" ? https.request : http.request;
       request = send(target, { method: "POST", headers, agent: false, lookup: allowPrivate ? undefined : safeLookup }, (response) => {
@@ -99,6 +122,10 @@ export async function deliverOnce(input: {
         let received = 0;
         response.on("data", (chunk: Buffer) => {
           received += chunk.length;
+          if (headBytes < EXCERPT_BYTES) {
+            head.push(chunk.subarray(0, EXCERPT_BYTES - headBytes));
+            headBytes += Math.min(chunk.length, EXCERPT_BYTES - headBytes);
+          }
           if (received > MAX_RESPONSE_BYTES) finish(answered(status));
         });
         response.on("end", () => finish(answered(status)));
@@ -214,6 +241,8 @@ export async function handleDeliveryJob(db: Db, queue: Queue, data: unknown): Pr
   const outcome = await attemptDelivery(db, job);
   const delays = retryDelaysMs();
   const retry = outcome.retryable && job.attempt <= delays.length;
+  // Logged with the attempt, so the log shows when the next one is due.
+  const nextAttemptAt = retry ? new Date(Date.now() + delays[job.attempt - 1]) : null;
   await db.transaction(async (tx) => {
     await recordAttempt(tx, {
       workspaceId: job.workspaceId,
@@ -227,10 +256,11 @@ export async function handleDeliveryJob(db: Db, queue: Queue, data: unknown): Pr
       responseStatus: outcome.responseStatus,
       durationMs: outcome.durationMs,
       error: outcome.error,
+      nextAttemptAt,
     });
-    if (retry) {
+    if (nextAttemptAt) {
       const next: DeliveryJob = { ...job, attempt: job.attempt + 1 };
-      await queue.send(tx, QUEUES.webhookDeliver, next, { startAfter: new Date(Date.now() + delays[job.attempt - 1]) });
+      await queue.send(tx, QUEUES.webhookDeliver, next, { startAfter: nextAttemptAt });
     }
   });
 }

@@ -1,7 +1,8 @@
-/** The delivery log: one row per attempt of every webhook event (GET /user/webhooks/logs). */
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
+/** The delivery log: one row per attempt of every webhook event (GET /user/webhooks/logs, the Webhooks page). */
+import { and, count, desc, eq, gte, isNotNull, isNull, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { DbOrTx } from "@/db";
-import { webhookDeliveries, type WebhookEvent } from "@/db/schema";
+import { WEBHOOK_EVENTS, webhookDeliveries, type WebhookEvent } from "@/db/schema";
 import type { KeyMode } from "@/lib/keys/format";
 
 export type DeliveryLogRow = typeof webhookDeliveries.$inferSelect;
@@ -14,7 +15,46 @@ export async function recordAttempt(db: DbOrTx, row: NewDeliveryLogRow): Promise
   await db.insert(webhookDeliveries).values({ ...row, error: row.error ? row.error.slice(0, MAX_ERROR_LENGTH) : null });
 }
 
-export type DeliveryLogFilter = { event?: WebhookEvent; success?: boolean; page: number; limit: number };
+/**
+ * An attempt's outcome: `succeeded` (2xx), `pending` (failed, and another attempt
+ * of the event is scheduled), `failed` (failed, and none follows: the last
+ * attempt, a refusal no retry can change, or a test event).
+ */
+export const ATTEMPT_STATUSES = ["succeeded", "failed", "pending"] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+export function attemptStatus(row: Pick<DeliveryLogRow, "success" | "nextAttemptAt">): AttemptStatus {
+  if (row.success) return "succeeded";
+  return row.nextAttemptAt ? "pending" : "failed";
+}
+
+export const LOG_PERIODS = ["24h", "7d", "30d", "90d"] as const;
+export type LogPeriod = (typeof LOG_PERIODS)[number];
+const PERIOD_MS: Record<LogPeriod, number> = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000 };
+
+export const LOG_PAGE_SIZE = 25;
+
+/** The Webhooks page's log filters (its query string); a blank value is "any". */
+export const deliveryLogQuerySchema = z.object({
+  status: z.preprocess((v) => (v === "" ? undefined : v), z.enum(ATTEMPT_STATUSES, { error: "Choose a listed status" }).optional()),
+  event: z.preprocess((v) => (v === "" ? undefined : v), z.enum(WEBHOOK_EVENTS, { error: "Choose a listed event" }).optional()),
+  period: z.preprocess((v) => (v === "" ? undefined : v), z.enum(LOG_PERIODS, { error: "Choose a listed period" }).default("7d")),
+  page: z.coerce.number({ error: "Page must be a number" }).int("Page must be a whole number").min(1, "Page starts at 1").default(1),
+});
+
+export type DeliveryLogFilter = {
+  event?: WebhookEvent;
+  /** The API's filter (2xx or not). */
+  success?: boolean;
+  /** The portal's (see attemptStatus). */
+  status?: AttemptStatus;
+  /** Attempts made at or after this time. */
+  since?: Date;
+  page: number;
+  limit: number;
+};
+
+export const periodStart = (period: LogPeriod, now = Date.now()) => new Date(now - PERIOD_MS[period]);
 
 /** A workspace's attempts of one mode (a test key sees test deliveries only), newest first, one page at a time. */
 export async function listDeliveryLogs(
@@ -26,6 +66,10 @@ export async function listDeliveryLogs(
   const conditions: SQL[] = [eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.mode, mode)];
   if (filter.event) conditions.push(eq(webhookDeliveries.event, filter.event));
   if (filter.success !== undefined) conditions.push(eq(webhookDeliveries.success, filter.success));
+  if (filter.status === "succeeded") conditions.push(eq(webhookDeliveries.success, true));
+  if (filter.status === "failed") conditions.push(eq(webhookDeliveries.success, false), isNull(webhookDeliveries.nextAttemptAt));
+  if (filter.status === "pending") conditions.push(eq(webhookDeliveries.success, false), isNotNull(webhookDeliveries.nextAttemptAt));
+  if (filter.since) conditions.push(gte(webhookDeliveries.createdAt, filter.since));
   const where = and(...conditions);
   const [[{ total }], rows] = await Promise.all([
     db.select({ total: count() }).from(webhookDeliveries).where(where),

@@ -15,7 +15,7 @@ import type { KeyMode } from "@/lib/keys/format";
 import type { ActorContext } from "@/lib/context/actor";
 import { fieldsOrDefault, normalizeFields } from "./fields";
 
-export const SIGNING_SECRET_MAX = 64;
+export { SIGNING_SECRET_MAX } from "./http-url";
 
 type Row = typeof webhookSettings.$inferSelect;
 
@@ -24,6 +24,8 @@ export type WebhookSettingsView = {
   fields: Record<WebhookEvent, string[]>;
   uniqueClicksOnly: boolean;
   signingSecretSet: boolean;
+  /** When the current secret was set (null when none is, or it was set before this was recorded). */
+  signingSecretSetAt: Date | null;
 };
 
 /** Only what is given changes; a URL of null disables that event. */
@@ -57,7 +59,14 @@ function toView(row: Row | undefined): WebhookSettingsView {
     urls[event] = row?.[URL_COLUMN[event]] ?? null;
     fields[event] = fieldsOrDefault(event, row?.[FIELDS_COLUMN[event]]);
   }
-  return { urls, fields, uniqueClicksOnly: row?.uniqueClicksOnly ?? false, signingSecretSet: Boolean(row?.signingSecretEncrypted) };
+  const signingSecretSet = Boolean(row?.signingSecretEncrypted);
+  return {
+    urls,
+    fields,
+    uniqueClicksOnly: row?.uniqueClicksOnly ?? false,
+    signingSecretSet,
+    signingSecretSetAt: signingSecretSet ? (row?.signingSecretSetAt ?? null) : null,
+  };
 }
 
 async function readRow(db: DbOrTx, workspaceId: number, mode: KeyMode, forUpdate = false): Promise<Row | undefined> {
@@ -105,9 +114,13 @@ export async function updateWebhookSettings(
     if (fields !== undefined) columns[FIELDS_COLUMN[event]] = normalizeFields(event, fields);
   }
   if (patch.uniqueClicksOnly !== undefined) columns.uniqueClicksOnly = patch.uniqueClicksOnly;
-  if (patch.signingSecret !== undefined)
+  if (patch.signingSecret !== undefined) {
     columns.signingSecretEncrypted = encryptSecret(patch.signingSecret, secretContext(workspaceId, mode));
-  else if (patch.clearSigningSecret) columns.signingSecretEncrypted = null;
+    columns.signingSecretSetAt = new Date();
+  } else if (patch.clearSigningSecret) {
+    columns.signingSecretEncrypted = null;
+    columns.signingSecretSetAt = null;
+  }
   if (Object.keys(columns).length === 0) return getWebhookSettings(db, workspaceId, mode);
 
   return db.transaction(async (tx) => {

@@ -17,16 +17,11 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
 
-/**
- * A URL refused for its scheme, its form or where it points. The message says
- * which, never more: not the addresses a name resolved to.
- */
-export class UnsafeUrlError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UnsafeUrlError";
-  }
-}
+import type { WebhookEvent } from "@/db/schema";
+import { parseHttpUrl, UnsafeUrlError } from "./http-url";
+
+// The browser-safe half (the form's URL check) lives in ./http-url; both are used from here.
+export { parseHttpUrl, UnsafeUrlError };
 
 export function privateAddressesAllowed(): boolean {
   return process.env.WEBHOOKS_ALLOW_PRIVATE === "true";
@@ -87,19 +82,6 @@ function literalAddress(hostname: string): string | null {
   return ipaddr.isValid(bare) ? bare : null;
 }
 
-/** Parses an http(s) URL with a host; throws UnsafeUrlError otherwise. */
-export function parseHttpUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UnsafeUrlError("not a valid URL");
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new UnsafeUrlError("must be an http or https URL");
-  if (parsed.hostname === "") throw new UnsafeUrlError("URL has no host");
-  return parsed;
-}
-
 /** The refusal for a literal-IP host (checked without DNS), or null when the host is a name or public. */
 export function literalHostRefusal(url: URL): string | null {
   const literal = literalAddress(url.hostname);
@@ -141,6 +123,27 @@ export async function assertPublicUrl(url: string): Promise<void> {
         )
       : null;
   if (refusal) throw new UnsafeUrlError(`refused: ${refusal}`);
+}
+
+/**
+ * The first of these URLs (one per event; null or absent = off) that must not be
+ * saved, with the reason; null when all may be. Used when settings are saved,
+ * by the API and the portal alike (resolving names takes I/O, so this runs
+ * before anything is written).
+ */
+export async function firstUnsafeUrl(
+  urls: Partial<Record<WebhookEvent, string | null | undefined>>,
+): Promise<{ event: WebhookEvent; message: string } | null> {
+  for (const [event, url] of Object.entries(urls) as [WebhookEvent, string | null | undefined][]) {
+    if (!url) continue;
+    try {
+      await assertPublicUrl(url);
+    } catch (error) {
+      if (error instanceof UnsafeUrlError) return { event, message: error.message };
+      throw error;
+    }
+  }
+  return null;
 }
 
 /**

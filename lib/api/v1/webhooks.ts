@@ -1,24 +1,15 @@
 import { z } from "zod";
 import { WEBHOOK_EVENTS, type WebhookEvent } from "@/db/schema";
-import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/format/text";
-import { attemptDelivery, type DeliveryJob } from "@/lib/webhooks/deliver";
 import { CLICK_FIELDS, CONVERSION_FIELDS, DELIVERY_FIELDS, EVENT_FIELDS, IMPRESSION_FIELDS } from "@/lib/webhooks/fields";
-import { listDeliveryLogs, recordAttempt } from "@/lib/webhooks/logs";
-import { samplePayload } from "@/lib/webhooks/payload";
-import {
-  getWebhookSettings,
-  SIGNING_SECRET_MAX,
-  updateWebhookSettings,
-  type WebhookSettingsPatch,
-  type WebhookSettingsView,
-} from "@/lib/webhooks/settings";
-import { assertPublicUrl, parseHttpUrl, UnsafeUrlError } from "@/lib/webhooks/url-safety";
+import { listDeliveryLogs } from "@/lib/webhooks/logs";
+import { getWebhookSettings, updateWebhookSettings, type WebhookSettingsPatch, type WebhookSettingsView } from "@/lib/webhooks/settings";
+import { checkSigningSecret, checkWebhookUrl, MAX_WEBHOOK_URL_LENGTH, SIGNING_SECRET_MAX, type Checked } from "@/lib/webhooks/http-url";
+import { sendTestEvent } from "@/lib/webhooks/test-event";
+import { firstUnsafeUrl } from "@/lib/webhooks/url-safety";
 import { ApiError, type ApiErrorCode } from "../errors";
 import { keyActor } from "../key-actor";
 import { operation } from "../operation";
 import { GUARD_ERRORS } from "./account";
-
-const MAX_URL_LENGTH = 2048;
 
 /** The settings as the API shows them (docs/api-v1.md §5): never the secret, only whether one is set. */
 export const webhookSettingsSchema = z
@@ -55,8 +46,6 @@ function toApiSettings(view: WebhookSettingsView) {
   } as z.infer<typeof settingsResponse>;
 }
 
-type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
-
 /**
  * A body field whose every failure answers one documented code (docs/api-v1.md §2:
  * INVALID_URL, INVALID_SECRET, …): a custom issue carrying `params.error_code`.
@@ -76,29 +65,12 @@ function coded<T>(code: ApiErrorCode, check: (value: unknown) => Checked<T>, doc
 }
 
 const urlField = (event: WebhookEvent) =>
-  coded<string | null>(
-    "INVALID_URL",
-    (value) => {
-      if (value === null || value === "") return { ok: true, value: null };
-      if (typeof value !== "string") return { ok: false, message: 'must be an http(s) URL, or null or "" to disable' };
-      const url = value.trim();
-      if (url === "") return { ok: true, value: null };
-      if (url.length > MAX_URL_LENGTH) return { ok: false, message: `must be at most ${MAX_URL_LENGTH} characters` };
-      if (!isStorableText(url)) return { ok: false, message: UNSTORABLE_TEXT_MESSAGE };
-      try {
-        parseHttpUrl(url);
-      } catch (error) {
-        return { ok: false, message: (error as Error).message };
-      }
-      return { ok: true, value: url };
-    },
-    {
-      type: ["string", "null"],
-      format: "uri",
-      maxLength: MAX_URL_LENGTH,
-      description: `Where ${event} events go (http or https, public address); null or "" disables them.`,
-    },
-  );
+  coded<string | null>("INVALID_URL", checkWebhookUrl, {
+    type: ["string", "null"],
+    format: "uri",
+    maxLength: MAX_WEBHOOK_URL_LENGTH,
+    description: `Where ${event} events go (http or https, public address); null or "" disables them.`,
+  });
 
 const fieldsField = (event: WebhookEvent) =>
   coded<string[]>(
@@ -129,23 +101,13 @@ const toggleField = (description: string) =>
     },
   );
 
-const secretField = coded<string>(
-  "INVALID_SECRET",
-  (value) =>
-    typeof value !== "string" || value.length < 1 || value.length > SIGNING_SECRET_MAX
-      ? { ok: false, message: `must be a string of 1–${SIGNING_SECRET_MAX} characters` }
-      : // An unpaired surrogate has no UTF-8 form: the secret that signs would not be the one sent.
-        isStorableText(value)
-        ? { ok: true, value }
-        : { ok: false, message: UNSTORABLE_TEXT_MESSAGE },
-  {
-    type: "string",
-    minLength: 1,
-    maxLength: SIGNING_SECRET_MAX,
-    writeOnly: true,
-    description: "Sets or rotates the secret that signs deliveries. Never returned.",
-  },
-);
+const secretField = coded<string>("INVALID_SECRET", checkSigningSecret, {
+  type: "string",
+  minLength: 1,
+  maxLength: SIGNING_SECRET_MAX,
+  writeOnly: true,
+  description: "Sets or rotates the secret that signs deliveries. Never returned.",
+});
 
 /** PUT /user/webhooks: any subset; unknown fields (e.g. signing_secret_set from a GET) are ignored. */
 export const updateWebhooksBody = z
@@ -225,16 +187,8 @@ export const updateWebhooks = operation(
   async (ctx) => {
     const patch = toPatch(ctx.body);
     // Resolving names takes I/O, so it runs here, before anything is written.
-    for (const event of WEBHOOK_EVENTS) {
-      const url = patch.urls?.[event];
-      if (!url) continue;
-      try {
-        await assertPublicUrl(url);
-      } catch (error) {
-        if (error instanceof UnsafeUrlError) throw new ApiError("INVALID_URL", `${event}_url: ${error.message}`);
-        throw error;
-      }
-    }
+    const unsafe = await firstUnsafeUrl(patch.urls ?? {});
+    if (unsafe) throw new ApiError("INVALID_URL", `${unsafe.event}_url: ${unsafe.message}`);
     return toApiSettings(await updateWebhookSettings(ctx.runtime.db, keyActor(ctx), ctx.key.mode, patch));
   },
 );
@@ -250,6 +204,10 @@ const testResponse = z.object({
   response_status: z.number().int().nullable(),
   duration_ms: z.number().int(),
   error: z.string().nullable().meta({ description: "Why it failed (timeout, refused address, HTTP status…); null on success." }),
+  response_excerpt: z
+    .string()
+    .nullable()
+    .meta({ description: "The start of the receiver's answer as text (at most 200 characters); null when it answered nothing." }),
 });
 
 // POST /user/webhooks/test — send a sample event now (one attempt, 5 s) and report how the receiver answered
@@ -269,37 +227,17 @@ export const testWebhook = operation(
   },
   async (ctx) => {
     const event = ctx.body.event;
-    const mode = ctx.key.mode;
-    const settings = await getWebhookSettings(ctx.runtime.db, ctx.workspace.id, mode);
-    const url = settings.urls[event];
-    if (!url) throw new ApiError("NO_WEBHOOK_URL", `No ${event}_url is set for this workspace`);
-    const payload = samplePayload(event, ctx.workspace.id, settings.fields[event]);
-    const job: DeliveryJob = {
-      workspaceId: ctx.workspace.id,
-      mode,
-      keyId: ctx.key.id,
-      event,
-      url,
-      messageId: String(payload.message_id),
-      payload,
-      attempt: 1,
-    };
-    const outcome = await attemptDelivery(ctx.runtime.db, job);
-    await recordAttempt(ctx.runtime.db, {
-      ...job,
-      success: outcome.success,
-      responseStatus: outcome.responseStatus,
-      durationMs: outcome.durationMs,
-      error: outcome.error,
-    });
+    const sent = await sendTestEvent(ctx.runtime.db, { workspaceId: ctx.workspace.id, mode: ctx.key.mode, keyId: ctx.key.id, event });
+    if (!sent) throw new ApiError("NO_WEBHOOK_URL", `No ${event}_url is set for this workspace`);
     return {
       status: true,
       event,
-      url,
-      success: outcome.success,
-      response_status: outcome.responseStatus,
-      duration_ms: outcome.durationMs,
-      error: outcome.error,
+      url: sent.url,
+      success: sent.success,
+      response_status: sent.responseStatus,
+      duration_ms: sent.durationMs,
+      error: sent.error,
+      response_excerpt: sent.responseExcerpt,
     };
   },
 );
@@ -324,6 +262,11 @@ const logEntrySchema = z
     response_status: z.number().int().nullable(),
     duration_ms: z.number().int(),
     error: z.string().nullable(),
+    test: z.boolean().meta({ description: "A sample sent by POST /user/webhooks/test or the portal's Send test." }),
+    next_attempt_at: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: "When the next attempt of this event is due; null when none follows." }),
     created_at: z.iso.datetime(),
   })
   .meta({ id: "WebhookDelivery" });
@@ -361,6 +304,8 @@ export const listWebhookLogs = operation(
         response_status: r.responseStatus,
         duration_ms: r.durationMs,
         error: r.error,
+        test: r.test,
+        next_attempt_at: r.nextAttemptAt?.toISOString() ?? null,
         created_at: r.createdAt.toISOString(),
       })),
       total: page.total,
