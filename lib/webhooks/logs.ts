@@ -28,6 +28,9 @@ export function attemptStatus(row: Pick<DeliveryLogRow, "success" | "nextAttempt
   return row.nextAttemptAt ? "pending" : "failed";
 }
 
+/** The events the log's filter offers (every webhook event). */
+export const LOG_EVENTS = WEBHOOK_EVENTS;
+
 export const LOG_PERIODS = ["24h", "7d", "30d", "90d"] as const;
 export type LogPeriod = (typeof LOG_PERIODS)[number];
 const PERIOD_MS: Record<LogPeriod, number> = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000 };
