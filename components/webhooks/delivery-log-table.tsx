@@ -77,9 +77,7 @@ export function DeliveryLogTable({
                     <Badge tone="purple">Test</Badge>
                   </span>
                 ) : null}
-                <span className="block text-xs text-slate-600 sm:hidden">
-                  {formatDateTime(row.createdAt.toISOString())}
-                </span>
+                <span className="block text-xs text-slate-600 sm:hidden">{formatDateTime(row.createdAt.toISOString())}</span>
               </td>
               <td className={`hidden max-w-52 md:table-cell ${th}`}>
                 {row.messageId && !row.test ? (
