@@ -10,9 +10,12 @@ const STATUS_TONE = { succeeded: "green", failed: "red", pending: "amber" } as c
 const th = "px-3 py-2";
 
 /** What follows an attempt: nothing (it succeeded), the next attempt's time, or why none comes. */
-function nextStep(row: DeliveryLogRow, attemptsInAll: number): string {
+function nextStep(row: DeliveryLogRow, attemptsInAll: number, now: Date): string {
   if (row.success) return "—";
-  if (row.nextAttemptAt) return `Retry ${formatDateTime(row.nextAttemptAt.toISOString())}`;
+  if (row.nextAttemptAt) {
+    const at = formatDateTime(row.nextAttemptAt.toISOString());
+    return row.nextAttemptAt > now ? `Retry at ${at}` : `Retried at ${at}`;
+  }
   if (row.test) return "Not retried (test)";
   return row.attempt >= attemptsInAll ? `Gave up after ${row.attempt} attempts` : "Not retried";
 }
@@ -28,7 +31,10 @@ export function DeliveryLogTable({
   caption,
   attemptsInAll,
   empty,
+  now,
 }: {
+  /** The time the page was read at: what is still pending is judged against it. */
+  now: Date;
   rows: DeliveryLogRow[];
   caption: string;
   attemptsInAll: number;
@@ -66,7 +72,7 @@ export function DeliveryLogTable({
       </thead>
       <tbody className="divide-y divide-slate-100">
         {rows.map((row) => {
-          const status = attemptStatus(row);
+          const status = attemptStatus(row, now);
           return (
             <tr key={row.id} className="align-top hover:bg-slate-50">
               <td className={`hidden min-w-32 text-slate-700 sm:table-cell ${th}`}>{formatDateTime(row.createdAt.toISOString())}</td>
@@ -103,7 +109,7 @@ export function DeliveryLogTable({
               </td>
               <td className={`${th} max-w-48 break-words`}>{response(row)}</td>
               <td className={`hidden sm:table-cell ${th} text-right whitespace-nowrap tabular-nums`}>{row.durationMs} ms</td>
-              <td className={`hidden min-w-36 md:table-cell ${th} text-slate-700`}>{nextStep(row, attemptsInAll)}</td>
+              <td className={`hidden min-w-36 md:table-cell ${th} text-slate-700`}>{nextStep(row, attemptsInAll, now)}</td>
             </tr>
           );
         })}

@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from "@/tests/db";
 import { startReceiver, type Receiver } from "@/tests/webhook-receiver";
 import { DEFAULT_FIELDS } from "@/lib/webhooks/fields";
 import type { WebhookFormValues } from "@/lib/webhooks/form-schema";
-import { listDeliveryLogs } from "@/lib/webhooks/logs";
+import { attemptStatus, deliveryLogQuerySchema, listDeliveryLogs, periodStart, recordAttempt } from "@/lib/webhooks/logs";
 import { getWebhookSettings, webhookSigningSecret } from "@/lib/webhooks/settings";
 import { webhookSignature } from "@/lib/webhooks/deliver";
 import { webhookActions } from "./webhook-actions";
@@ -319,5 +319,79 @@ describe("isolation", () => {
     expect(receiver.requests).toHaveLength(0);
     expect((await webhookAudit(workspace.id)).length).toBe(1);
     expect(await webhookSigningSecret(db, seed.mainWorkspaceId, "live")).toBe("acme-secret");
+  });
+});
+
+describe("the Delivery log", () => {
+  const now = new Date("2026-03-10T12:00:00Z");
+  const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
+  const attempt = (messageId: string, over: Partial<Parameters<typeof recordAttempt>[1]> = {}) =>
+    recordAttempt(db, {
+      workspaceId: seed.mainWorkspaceId,
+      keyId: null,
+      event: "delivery",
+      url: "https://hooks.example.com/d",
+      messageId,
+      attempt: 1,
+      success: false,
+      responseStatus: 500,
+      durationMs: 12,
+      error: "HTTP 500",
+      createdAt: minutes(-5),
+      ...over,
+    });
+
+  /** The page's query, parsed as the page parses its search params, then listed as the page lists it. */
+  async function page(query: Record<string, string>) {
+    const parsed = deliveryLogQuerySchema.parse(query);
+    const result = await listDeliveryLogs(
+      db,
+      seed.mainWorkspaceId,
+      "live",
+      { ...parsed, since: periodStart(parsed.period, now.getTime()), limit: 2 },
+      now,
+    );
+    return { ...result, ids: result.rows.map((r) => r.messageId) };
+  }
+
+  it("filters by status (a scheduled retry is pending until it is due), event and period, paged in the database", async () => {
+    await attempt("ok", { success: true, responseStatus: 200, error: null });
+    await attempt("retrying", { nextAttemptAt: minutes(1) });
+    await attempt("retried", { nextAttemptAt: minutes(-4), createdAt: minutes(-6) });
+    await attempt("gave-up", { attempt: 3 });
+    await attempt("click", { event: "click", success: true, responseStatus: 204, error: null, createdAt: minutes(-7) });
+    await attempt("old", { createdAt: minutes(-60 * 24 * 8) });
+    await attempt("test-mode", { mode: "test" });
+    await attempt("staging", { workspaceId: seed.stagingWorkspaceId });
+
+    expect((await page({ status: "succeeded", period: "7d" })).ids.sort()).toEqual(["click", "ok"]);
+    expect((await page({ status: "pending" })).ids).toEqual(["retrying"]);
+    expect((await page({ status: "failed" })).ids).toEqual(["gave-up", "retried"]);
+    expect((await page({ status: "failed", period: "30d" })).total).toBe(3);
+    expect((await page({ event: "click" })).ids).toEqual(["click"]);
+    // Blank filters are "any"; 7 days by default; newest first (then the latest written), 2 a page here.
+    const first = await page({ status: "", event: "", period: "" });
+    expect(first).toMatchObject({ total: 5, totalPages: 3, ids: ["gave-up", "retrying"] });
+    expect((await page({ page: "3" })).ids).toEqual(["click"]);
+
+    const rows = (await listDeliveryLogs(db, seed.mainWorkspaceId, "live", { page: 1, limit: 25, since: minutes(-10) }, now)).rows;
+    const statusOf = (id: string) =>
+      attemptStatus(
+        rows.find((r) => r.messageId === id)!,
+        now,
+      );
+    expect(["ok", "retrying", "retried", "gave-up"].map(statusOf)).toEqual(["succeeded", "pending", "failed", "failed"]);
+  });
+
+  it("refuses unknown filter values with a message for that filter", () => {
+    const result = deliveryLogQuerySchema.safeParse({ status: "bogus", event: "sms", period: "1y", page: "0" });
+    expect(result.success).toBe(false);
+    const messages = Object.fromEntries(result.error!.issues.map((i) => [String(i.path[0]), i.message]));
+    expect(messages).toEqual({
+      status: "Choose a listed status",
+      event: "Choose a listed event",
+      period: "Choose a listed period",
+      page: "Page starts at 1",
+    });
   });
 });

@@ -1,5 +1,5 @@
 /** The delivery log: one row per attempt of every webhook event (GET /user/webhooks/logs, the Webhooks page). */
-import { and, count, desc, eq, gte, isNotNull, isNull, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gt, gte, isNull, lte, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
 import { WEBHOOK_EVENTS, webhookDeliveries, type WebhookEvent } from "@/db/schema";
@@ -16,16 +16,17 @@ export async function recordAttempt(db: DbOrTx, row: NewDeliveryLogRow): Promise
 }
 
 /**
- * An attempt's outcome: `succeeded` (2xx), `pending` (failed, and another attempt
- * of the event is scheduled), `failed` (failed, and none follows: the last
- * attempt, a refusal no retry can change, or a test event).
+ * An attempt's outcome: `succeeded` (2xx); `pending` (failed, and the event's
+ * next attempt is scheduled and not yet due); `failed` (failed, and nothing is
+ * still to come from it: the last attempt, a refusal no retry can change, a
+ * test event, or a retry already made, which has its own row).
  */
 export const ATTEMPT_STATUSES = ["succeeded", "failed", "pending"] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
-export function attemptStatus(row: Pick<DeliveryLogRow, "success" | "nextAttemptAt">): AttemptStatus {
+export function attemptStatus(row: Pick<DeliveryLogRow, "success" | "nextAttemptAt">, now = new Date()): AttemptStatus {
   if (row.success) return "succeeded";
-  return row.nextAttemptAt ? "pending" : "failed";
+  return row.nextAttemptAt && row.nextAttemptAt > now ? "pending" : "failed";
 }
 
 /** The events the log's filter offers (every webhook event). */
@@ -65,13 +66,17 @@ export async function listDeliveryLogs(
   workspaceId: number,
   mode: KeyMode,
   filter: DeliveryLogFilter,
+  now = new Date(),
 ): Promise<{ rows: DeliveryLogRow[]; total: number; page: number; limit: number; totalPages: number }> {
   const conditions: SQL[] = [eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.mode, mode)];
   if (filter.event) conditions.push(eq(webhookDeliveries.event, filter.event));
   if (filter.success !== undefined) conditions.push(eq(webhookDeliveries.success, filter.success));
   if (filter.status === "succeeded") conditions.push(eq(webhookDeliveries.success, true));
-  if (filter.status === "failed") conditions.push(eq(webhookDeliveries.success, false), isNull(webhookDeliveries.nextAttemptAt));
-  if (filter.status === "pending") conditions.push(eq(webhookDeliveries.success, false), isNotNull(webhookDeliveries.nextAttemptAt));
+  if (filter.status === "failed") {
+    const retryDone = or(isNull(webhookDeliveries.nextAttemptAt), lte(webhookDeliveries.nextAttemptAt, now));
+    conditions.push(eq(webhookDeliveries.success, false), retryDone!);
+  }
+  if (filter.status === "pending") conditions.push(eq(webhookDeliveries.success, false), gt(webhookDeliveries.nextAttemptAt, now));
   if (filter.since) conditions.push(gte(webhookDeliveries.createdAt, filter.since));
   const where = and(...conditions);
   const [[{ total }], rows] = await Promise.all([

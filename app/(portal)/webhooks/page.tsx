@@ -33,16 +33,23 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   const parsed = deliveryLogQuerySchema.safeParse(values);
   const errors = parsed.success ? {} : queryErrors(parsed.error.issues);
   const delays = retryDelaysMs();
+  const now = new Date();
   const [settings, log] = await Promise.all([
     getWebhookForm(db, context),
     parsed.success
-      ? listDeliveryLogs(db, context.workspaceId, "live", {
-          status: parsed.data.status,
-          event: parsed.data.event,
-          since: periodStart(parsed.data.period),
-          page: parsed.data.page,
-          limit: LOG_PAGE_SIZE,
-        })
+      ? listDeliveryLogs(
+          db,
+          context.workspaceId,
+          "live",
+          {
+            status: parsed.data.status,
+            event: parsed.data.event,
+            since: periodStart(parsed.data.period, now.getTime()),
+            page: parsed.data.page,
+            limit: LOG_PAGE_SIZE,
+          },
+          now,
+        )
       : null,
   ]);
 
@@ -96,6 +103,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
           <>
             <DeliveryLogTable
               rows={log.rows}
+              now={now}
               caption="Delivery log"
               attemptsInAll={delays.length + 1}
               empty="No attempts match these filters. Attempts appear here when events are sent."
