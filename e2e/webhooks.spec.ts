@@ -140,6 +140,19 @@ test.describe("a viewer", () => {
   });
 });
 
+test.describe("a developer", () => {
+  test.use({ storageState: storageStateOf("developer") });
+
+  test("may change the settings and send a test", async ({ page }) => {
+    await page.goto("/webhooks");
+    await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
+    await expect(page.getByRole("textbox", { name: "Delivery URL" })).toBeEditable();
+    await expect(page.getByLabel("Signing secret")).toBeEditable();
+    await expect(page.getByRole("button", { name: "Save" })).toBeEnabled();
+    await expect(page.getByRole("button", { name: "Send test" })).toBeEnabled();
+  });
+});
+
 test.describe("a billing member", () => {
   test.use({ storageState: storageStateOf("billing") });
 
