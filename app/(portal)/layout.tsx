@@ -2,12 +2,13 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { MainNav } from "@/components/shell/main-nav";
 import { WorkspaceSwitcher } from "@/components/shell/workspace-switcher";
-import { requirePortalContext } from "@/lib/portal/session";
+import { requireAccountContext } from "@/lib/portal/session";
 import { ROLE_LABELS } from "@/lib/permissions/catalog";
 import { signOutAction } from "@/lib/portal/server-actions/workspaces";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
-  const context = await requirePortalContext();
+  // Not requirePortalContext: "Your account" shares this layout and must open while two-factor setup is required (each page checks).
+  const context = await requireAccountContext();
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -19,9 +20,9 @@ export default async function PortalLayout({ children }: { children: React.React
             <WorkspaceSwitcher current={context.workspaceId} workspaces={context.workspaces} />
           </div>
           <div className="flex items-center gap-3 text-sm">
-            <span>
+            <Link href="/account" className="rounded-md px-1 hover:underline" title="Your account">
               {context.user.name} <span className="text-slate-600">({ROLE_LABELS[context.role]})</span>
-            </span>
+            </Link>
             <form action={signOutAction}>
               <Button type="submit" variant="secondary">
                 Sign out

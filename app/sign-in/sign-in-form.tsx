@@ -7,6 +7,36 @@ import { signInAction, type SignInState } from "@/lib/portal/server-actions/sign
 
 export function SignInForm() {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
+  const message = state.error ? (
+    <p role="status" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+      {state.error}
+    </p>
+  ) : null;
+
+  // The second step: the password was right, a code from the authenticator app (or a recovery code) is next.
+  if (state.challenge) {
+    return (
+      <form action={action} className="mt-6 space-y-4" noValidate>
+        <input type="hidden" name="challenge" value={state.challenge} />
+        <input type="hidden" name="email" value={state.email ?? ""} />
+        <p className="text-sm text-slate-700">
+          Two-factor authentication is on for {state.email}. Enter the code from your authenticator app.
+        </p>
+        <Field
+          label="Authentication code"
+          error={state.fieldErrors?.code}
+          hint="Lost your device? Enter one of your recovery codes instead."
+        >
+          {(a) => <TextInput {...a} name="code" autoComplete="one-time-code" autoFocus required />}
+        </Field>
+        {message}
+        <Button type="submit" className="w-full" disabled={pending}>
+          Verify
+        </Button>
+      </form>
+    );
+  }
+
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>
       <Field label="Email" error={state.fieldErrors?.email}>
@@ -15,11 +45,7 @@ export function SignInForm() {
       <Field label="Password" error={state.fieldErrors?.password}>
         {(a) => <TextInput {...a} name="password" type="password" autoComplete="current-password" required />}
       </Field>
-      {state.error ? (
-        <p role="status" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
-          {state.error}
-        </p>
-      ) : null}
+      {message}
       <Button type="submit" className="w-full" disabled={pending}>
         Sign in
       </Button>

@@ -7,6 +7,8 @@ const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull(
 export const organizations = pgTable("organizations", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   name: text("name").notNull(),
+  // An Owner's choice: every member must sign in with a second factor (pages send those without one to set it up).
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
   createdAt: createdAt(),
 });
 

@@ -7,3 +7,4 @@ export * from "./rate-limits";
 export * from "./sessions";
 export * from "./sms";
 export * from "./webhooks";
+export * from "./two-factor";

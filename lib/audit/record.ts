@@ -4,7 +4,7 @@ import type { ActorContext } from "@/lib/context/actor";
 
 export type AuditEntry = {
   action: string;
-  targetType: "api_key" | "workspace" | "member";
+  targetType: "api_key" | "workspace" | "member" | "user" | "organization";
   targetId: string;
   changes?: AuditChanges;
 };

@@ -35,7 +35,7 @@ export function refinePasswordNotPersonal<T extends { password: string }>(person
   };
 }
 
-const personName = z.string().trim().min(1, "Enter your name").max(100, "Use at most 100 characters");
+export const personName = z.string().trim().min(1, "Enter your name").max(100, "Use at most 100 characters");
 const organizationName = z.string().trim().min(1, "Enter your organization's name").max(100, "Use at most 100 characters");
 
 /** The sign-up form, on the page and in the action. */
@@ -43,3 +43,10 @@ export const signUpSchema = z
   .object({ name: personName, email: emailSchema, password: newPasswordSchema, organization: organizationName })
   .superRefine(refinePasswordNotPersonal((v) => [v.email, v.name]));
 export type SignUpInput = z.input<typeof signUpSchema>;
+
+/** Sign-in's second step: the challenge the password step issued, and a code from the app or a recovery code. */
+export const secondFactorSchema = z.object({
+  challenge: z.string().min(1).max(200),
+  code: z.string().trim().min(1, "Enter the code from your authenticator app").max(64),
+});
+export type SecondFactorInput = z.infer<typeof secondFactorSchema>;

@@ -1,19 +1,35 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
+import { users } from "@/db/schema";
 import { authenticate } from "./authenticate";
 import { signInLimiterFor } from "./sign-in-limits";
 import { startSession } from "./sessions";
+import { issueTwoFactorChallenge, verifyTwoFactorChallenge } from "./two-factor-challenge";
+import { hasTwoFactor, verifySecondFactor } from "./two-factor";
 
 export type SignInAttempt = { email: string; password: string; address: string | null; userAgent: string | null };
+export type SecondFactorAttempt = { challenge: string; code: string; address: string | null; userAgent: string | null };
 
 export type SignInOutcome =
   | { ok: true; user: { id: number; email: string; name: string }; sessionToken: string }
   | { ok: false; reason: "incorrect" }
+  | { ok: false; reason: "locked"; retryAfterSeconds: number }
+  /** The password was right and the person has two-factor sign-in on: no session yet, a code is next. */
+  | { ok: false; reason: "two_factor"; challenge: string };
+
+export type SecondFactorOutcome =
+  | { ok: true; user: { id: number; email: string; name: string }; sessionToken: string }
+  | { ok: false; reason: "incorrect" }
+  /** The challenge expired or is not ours: start again from the password. */
+  | { ok: false; reason: "expired" }
   | { ok: false; reason: "locked"; retryAfterSeconds: number };
 
 /**
  * The one sign-in every entry point passes (next-auth's authorize(): the portal's
  * form and next-auth's own routes alike): count the attempt against the limits,
- * only then verify the password, and on success start a server-side session.
+ * only then verify the password, and on success start a server-side session —
+ * unless the person has two-factor sign-in on: then only a challenge for the
+ * second step (signInWithSecondFactor), never a session.
  */
 export async function signInWithPassword(db: Db, attempt: SignInAttempt): Promise<SignInOutcome> {
   const limiter = signInLimiterFor(db);
@@ -25,6 +41,24 @@ export async function signInWithPassword(db: Db, attempt: SignInAttempt): Promis
   if (!user) return { ok: false, reason: "incorrect" };
 
   await limiter.succeeded(email, attempt.address);
+  if (await hasTwoFactor(db, user.id)) return { ok: false, reason: "two_factor", challenge: issueTwoFactorChallenge(user.id) };
   const session = await startSession(db, { userId: user.id, address: attempt.address, userAgent: attempt.userAgent });
   return { ok: true, user, sessionToken: session.token };
+}
+
+/** Sign-in's second step: the challenge from the password step and a code (or a recovery code) → a session. */
+export async function signInWithSecondFactor(db: Db, attempt: SecondFactorAttempt): Promise<SecondFactorOutcome> {
+  const userId = verifyTwoFactorChallenge(attempt.challenge);
+  if (userId === null) return { ok: false, reason: "expired" };
+  const check = await verifySecondFactor(db, userId, attempt.code);
+  if (!check.ok) return check.reason === "locked" ? check : { ok: false, reason: "incorrect" };
+  const user = await userById(db, userId);
+  if (!user) return { ok: false, reason: "expired" };
+  const session = await startSession(db, { userId, address: attempt.address, userAgent: attempt.userAgent });
+  return { ok: true, user, sessionToken: session.token };
+}
+
+async function userById(db: Db, id: number) {
+  const [row] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, id));
+  return row ?? null;
 }

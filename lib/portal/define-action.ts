@@ -7,6 +7,8 @@ import type { PortalContext } from "@/lib/workspaces/context";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
+export const TWO_FACTOR_FIRST = "Your organization requires two-factor authentication: turn it on in Your account first.";
+
 export type ActionEnv = { db: Db; context: PortalContext | null };
 
 /**
@@ -22,6 +24,8 @@ export function defineAction<S extends z.ZodType, T>(
   return async (env: ActionEnv, input: unknown): Promise<ActionResult<T>> => {
     const { context } = env;
     if (!context) return { ok: false, error: "Your session has ended. Sign in again." };
+    // The organization requires two-factor sign-in: nothing but "Your account" until it is set up.
+    if (context.twoFactor.required && !context.twoFactor.enabled) return { ok: false, error: TWO_FACTOR_FIRST };
     if (!hasPortalRight(context.role, config.right)) return { ok: false, error: "Your role does not allow this." };
     const parsed = config.schema.safeParse(input);
     if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };

@@ -35,10 +35,18 @@ export const getPortalContext = cache(async (): Promise<PortalContext | null> =>
   return loadPortalContext(db, claims, requested, address);
 });
 
-/** For pages: the context, or a redirect to sign-in; a page the role may not see is a 404. */
+/** Where a member is sent while their organization requires two-factor sign-in and they have not set it up. */
+export const TWO_FACTOR_SETUP_PATH = "/account?setup=two-factor";
+
+/**
+ * For pages: the context, or a redirect to sign-in; a page the role may not see
+ * is a 404. A member whose organization requires two-factor sign-in and who has
+ * not set it up is sent to "Your account" (the one page that skips this check:
+ * requireAccountContext).
+ */
 export async function requirePortalContext(right?: PortalRight): Promise<PortalContext> {
-  const context = await getPortalContext();
-  if (!context) redirect("/sign-in");
+  const context = await requireAccountContext();
+  if (mustSetUpTwoFactor(context)) redirect(TWO_FACTOR_SETUP_PATH);
   if (right && !hasPortalRight(context.role, right)) {
     const { notFound } = await import("next/navigation");
     notFound();
@@ -48,4 +56,15 @@ export async function requirePortalContext(right?: PortalRight): Promise<PortalC
 
 export async function requestAddress(): Promise<string | null> {
   return clientAddress(await headers());
+}
+
+/** For "Your account": a signed-in member, whether or not they still have to set up two-factor sign-in. */
+export async function requireAccountContext(): Promise<PortalContext> {
+  const context = await getPortalContext();
+  if (!context) redirect("/sign-in");
+  return context;
+}
+
+export function mustSetUpTwoFactor(context: PortalContext): boolean {
+  return context.twoFactor.required && !context.twoFactor.enabled;
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
-import { memberships, organizations, sessions, users, workspaces } from "@/db/schema";
+import { memberships, organizations, sessions, userTwoFactor, users, workspaces } from "@/db/schema";
 import { liveSession, touchSession } from "@/lib/auth/sessions";
 import { log } from "@/lib/log";
 import type { Role } from "@/lib/permissions/catalog";
@@ -17,6 +17,8 @@ export type PortalContext = ActorContext & {
   workspaces: WorkspaceSummary[];
   /** The signed-in session's row id (lib/auth/sessions.ts); null for a context made by a test or script. */
   sessionId: string | null;
+  /** Two-factor sign-in: whether the person has it on, and whether their organization requires it (then pages send them to set it up). */
+  twoFactor: { enabled: boolean; required: boolean };
 };
 
 /**
@@ -56,6 +58,8 @@ async function queryContext(
       user: { id: users.id, email: users.email, name: users.name },
       role: memberships.role,
       organization: { id: organizations.id, name: organizations.name },
+      requireTwoFactor: organizations.requireTwoFactor,
+      twoFactorEnabledAt: userTwoFactor.enabledAt,
       workspace: { id: workspaces.id, name: workspaces.name, isMain: workspaces.isMain, currency: workspaces.currency },
       lastSeenAt: sessionId ? sessions.lastSeenAt : sql<null>`null`,
     })
@@ -63,6 +67,7 @@ async function queryContext(
     .innerJoin(memberships, eq(memberships.userId, users.id))
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .innerJoin(workspaces, eq(workspaces.organizationId, organizations.id))
+    .leftJoin(userTwoFactor, eq(userTwoFactor.userId, users.id))
     .$dynamic();
   const query = sessionId ? base.innerJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id), liveSession())) : base;
   const rows = await query.where(eq(users.id, userId)).orderBy(asc(organizations.id), asc(workspaces.id));
@@ -82,6 +87,7 @@ async function queryContext(
     ceiling: ceilingOf(current.role),
     address,
     sessionId,
+    twoFactor: { enabled: current.twoFactorEnabledAt !== null, required: current.requireTwoFactor },
   };
   return { value, lastSeenAt: current.lastSeenAt };
 }

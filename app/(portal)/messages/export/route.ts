@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { hasPortalRight } from "@/lib/permissions/catalog";
 import { queryErrors } from "@/lib/portal/search-params";
-import { getPortalContext } from "@/lib/portal/session";
+import { getPortalContext, mustSetUpTwoFactor } from "@/lib/portal/session";
 import { readTrafficMode } from "@/lib/portal/traffic-mode";
 import { exportQuery } from "@/lib/sms/filters";
 import { exportCsv, exportHeaders } from "@/lib/sms/history";
@@ -10,6 +10,7 @@ import { exportCsv, exportHeaders } from "@/lib/sms/history";
 export async function GET(request: Request) {
   const context = await getPortalContext();
   if (!context) return Response.json({ error: "Sign in to export messages." }, { status: 401 });
+  if (mustSetUpTwoFactor(context)) return Response.json({ error: "Turn on two-factor authentication first." }, { status: 403 });
   if (!hasPortalRight(context.role, "traffic.page")) return Response.json({ error: "Not found." }, { status: 404 });
   const params: Record<string, string> = {};
   for (const [name, value] of new URL(request.url).searchParams) params[name] ??= value;
