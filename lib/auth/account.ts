@@ -43,7 +43,7 @@ export async function changePassword(
   if (!allowed.allowed) {
     const minutes = Math.ceil(allowed.retryAfterSeconds / 60);
     throw new ServiceError("RATE_LIMITED", `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, {
-      currentPassword: "Too many wrong attempts",
+      currentPassword: `Too many wrong attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
     });
   }
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, ctx.user.id));

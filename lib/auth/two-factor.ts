@@ -80,7 +80,7 @@ type CodeCheck = { ok: true } | { ok: false; reason: "wrong" } | { ok: false; re
 
 const lockedError = (seconds: number, field: string) =>
   new ServiceError("RATE_LIMITED", `Too many wrong codes. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`, {
-    [field]: "Too many wrong attempts",
+    [field]: `Too many wrong attempts. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`,
   });
 
 /**
@@ -102,7 +102,7 @@ export async function confirmTwoFactorSetup(
   const step = matchTotp(decryptSecret(row.secretEncrypted, secretContext(ctx.user.id)), input.code, null);
   if (step === null)
     throw new ServiceError("INVALID_INPUT", "That code is not right. Check your app's clock and try the current code.", {
-      code: "That code is not right",
+      code: "That code is not right. Check your app's clock and enter the current code.",
     });
 
   const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
@@ -144,7 +144,7 @@ export async function turnOffTwoFactor(db: Db, ctx: MemberContext, input: z.outp
       : await checkPassword(db, ctx.user, input.credential, ctx.address);
     if (!proof.ok && proof.reason === "locked") throw lockedError(proof.retryAfterSeconds, "credential");
     if (!proof.ok)
-      throw new ServiceError("INVALID_INPUT", "That code or password is not right.", { credential: "That code or password is not right" });
+      throw new ServiceError("INVALID_INPUT", "That code or password is not right.", { credential: "That code or password is not right." });
   }
   await db.transaction(async (tx) => {
     await tx.delete(userTwoFactor).where(eq(userTwoFactor.userId, ctx.user.id));
