@@ -8,16 +8,23 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { GET, POST } from "@/app/api/auth/[...nextauth]/route";
 import { installDatabase } from "@/db";
-import { sessions } from "@/db/schema";
+import { sessions, userTwoFactor } from "@/db/schema";
 import { totpCodeAt } from "@/lib/auth/totp";
-import { confirmTwoFactorSetup, getTwoFactorView, startTwoFactorSetup } from "@/lib/auth/two-factor";
+import { confirmTwoFactorSetup, getTwoFactorView, setTwoFactorRequirement, startTwoFactorSetup } from "@/lib/auth/two-factor";
+import { decryptSecret } from "@/lib/keys/encryption";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/net/client-address";
 import { signInAction, type SignInState } from "@/lib/portal/server-actions/sign-in";
+import { TWO_FACTOR_FIRST } from "@/lib/portal/define-action";
+import { confirmTwoFactorAction, startTwoFactorAction, changePasswordAction } from "@/lib/portal/server-actions/account";
+import { updateWorkspaceSettingsAction } from "@/lib/portal/server-actions/workspace-settings";
+import { requireAccountContext, requirePortalContext, TWO_FACTOR_SETUP_PATH } from "@/lib/portal/session";
 import { contextFor } from "@/lib/workspaces/context";
 import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from "@/tests/db";
 import { browser, redirectOf } from "@/tests/next-request";
 
 vi.mock("next/headers", () => import("@/tests/next-request"));
+// Page caches are Next's business, not this test's (revalidatePath needs a running Next server).
+vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 let t: TestDatabase;
 let secret: string;
@@ -109,5 +116,56 @@ describe("next-auth's credentials callback with two-factor sign-in on", () => {
     expect(response.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token="))).toBe(false);
     expect(response.headers.get("location")).toContain("code=two_factor");
     expect(await developerSessions()).toBe(before);
+  });
+});
+
+describe("an organization that requires two-factor sign-in", () => {
+  it("sends a member without it from every page to set it up, refuses their actions, and lets them in once it is on", async () => {
+    // The Owner turns theirs on, then requires it.
+    const owner = await contextFor(t.db, t.seed.userIds.owner, t.seed.mainWorkspaceId);
+    await startTwoFactorSetup(t.db, owner);
+    const view = await getTwoFactorView(t.db, owner.user);
+    if (view.state !== "pending") throw new Error("not pending");
+    await confirmTwoFactorSetup(t.db, owner, { code: totpCodeAt(view.secret, Date.now()) });
+    await setTwoFactorRequirement(t.db, owner, { required: true });
+
+    // An Admin signs in with a password (no second factor yet).
+    const form = new FormData();
+    form.set("email", "admin@acme.test");
+    form.set("password", TEST_PASSWORD);
+    expect(await redirectOf(() => signInAction({}, form))).toBe("http://localhost:3000/");
+    expect(await redirectOf(() => requirePortalContext())).toBe(TWO_FACTOR_SETUP_PATH);
+    expect(await redirectOf(() => requirePortalContext("workspace.settings"))).toBe(TWO_FACTOR_SETUP_PATH);
+    expect(await updateWorkspaceSettingsAction({ blockedCountries: ["KP"] })).toEqual({ ok: false, error: TWO_FACTOR_FIRST });
+    // "Your account" opens, and its actions work.
+    expect((await requireAccountContext()).user.email).toBe("admin@acme.test");
+    expect((await startTwoFactorAction()).ok).toBe(true);
+    const [row] = await t.db.select().from(userTwoFactor).where(eq(userTwoFactor.userId, t.seed.userIds.admin));
+    const secret = decryptSecret(row.secretEncrypted, `user_two_factor:${t.seed.userIds.admin}`);
+    const confirmed = await confirmTwoFactorAction({ code: totpCodeAt(secret, Date.now()) });
+    expect(confirmed.ok && confirmed.data.recoveryCodes).toHaveLength(10);
+
+    // Set up: the pages and actions open again.
+    expect(await redirectOf(() => requirePortalContext("workspace.settings"))).toBeNull();
+    expect((await updateWorkspaceSettingsAction({ blockedCountries: [] })).ok).toBe(true);
+  });
+
+  it("changes the password through the action (open during the required setup): the other sessions end, this one stays", async () => {
+    browser.reset();
+    const form = new FormData();
+    form.set("email", "billing@acme.test");
+    form.set("password", TEST_PASSWORD);
+    // Two sign-ins elsewhere first, then this browser's.
+    await submit({ email: "billing@acme.test", password: TEST_PASSWORD });
+    browser.reset();
+    await submit({ email: "billing@acme.test", password: TEST_PASSWORD });
+    browser.reset();
+    expect(await redirectOf(() => signInAction({}, form))).toBe("http://localhost:3000/");
+    const wrong = await changePasswordAction({ currentPassword: "nope", newPassword: "x" });
+    expect(wrong.ok).toBe(false);
+    const result = await changePasswordAction({ currentPassword: TEST_PASSWORD, newPassword: "quiet-lantern-meadow-4821" });
+    expect(result).toEqual({ ok: true, data: { sessionsEnded: 2 } });
+    // This session stays (still sent to the two-factor setup: the organization requires it).
+    expect((await requireAccountContext()).user.email).toBe("billing@acme.test");
   });
 });
