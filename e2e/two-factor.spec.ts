@@ -95,6 +95,15 @@ test("two-factor sign-in: turn on, sign in with a code, sign in with a recovery 
     await page.getByLabel("Authentication code").fill(recoveryCodes[1]);
     await page.getByRole("button", { name: "Verify" }).click();
     await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
+
+    // New recovery codes, with the password: shown once, in place of the old ones.
+    await page.goto("/account");
+    const manage = page.getByRole("region", { name: "Two-factor authentication" });
+    await manage.getByLabel("Current code or password").fill(DEMO_PASSWORD);
+    await manage.getByRole("button", { name: "New recovery codes" }).click();
+    await expect(manage.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+    await manage.getByRole("button", { name: "I have saved these codes" }).click();
+    await expect(manage.getByText("10 of 10 recovery codes left.")).toBeVisible();
   } finally {
     // Off again, with the password: later specs sign this person in with a password alone.
     await page.goto("/account");

@@ -33,6 +33,11 @@ export function SignInForm() {
         <Button type="submit" className="w-full" disabled={pending}>
           Verify
         </Button>
+        <p className="text-center text-sm">
+          <a href="/sign-in" className="text-indigo-700 hover:underline">
+            Start over
+          </a>
+        </p>
       </form>
     );
   }

@@ -11,6 +11,7 @@ import { Switch } from "@/components/ui/switch";
 import { turnOffTwoFactorSchema, twoFactorCodeSchema } from "@/lib/auth/account-schemas";
 import {
   confirmTwoFactorAction,
+  regenerateRecoveryCodesAction,
   requireTwoFactorAction,
   startTwoFactorAction,
   turnOffTwoFactorAction,
@@ -56,15 +57,18 @@ export function PendingSetup({ children }: { children: ReactNode }) {
   );
 }
 
-function RecoveryCodes({ codes }: { codes: string[] }) {
+function RecoveryCodes({
+  codes,
+  intro = "Two-factor authentication is on. If you lose your device, each of these codes signs you in once. They are shown only now: store them somewhere safe.",
+}: {
+  codes: string[];
+  intro?: string;
+}) {
   const router = useRouter();
   return (
     <div className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4">
       <h3 className="font-semibold text-amber-950">Save your recovery codes</h3>
-      <p className="text-sm text-amber-950">
-        Two-factor authentication is on. If you lose your device, each of these codes signs you in once. They are shown only now: store them
-        somewhere safe.
-      </p>
+      <p className="text-sm text-amber-950">{intro}</p>
       <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 font-mono text-sm sm:grid-cols-5">
         {codes.map((code) => (
           <li key={code} className="rounded bg-white px-2 py-1 text-center ring-1 ring-amber-200">
@@ -121,34 +125,60 @@ function CancelSetupButton() {
   );
 }
 
-/** "Turn off", proven with a current code or the password. */
-export function TurnOffForm({ disabledReason }: { disabledReason: string | null }) {
+/** With a current code or the password: new recovery codes (shown once), or "Turn off" (unless the organization requires it). */
+export function ManageTwoFactorForm({ turnOffRefusal }: { turnOffRefusal: string | null }) {
   const form = useForm<z.input<typeof turnOffTwoFactorSchema>>({
     resolver: zodResolver(turnOffTwoFactorSchema),
     defaultValues: { credential: "" },
   });
   const [notice, setNotice] = useState<Notice>(null);
-  if (disabledReason) return <p className="text-sm text-slate-600">{disabledReason}</p>;
+  const [codes, setCodes] = useState<string[] | null>(null);
+  if (codes)
+    return (
+      <RecoveryCodes
+        codes={codes}
+        intro="Your old recovery codes no longer work. Each of these signs you in once; they are shown only now: store them somewhere safe."
+      />
+    );
+  const busy = form.formState.isSubmitting;
   return (
-    <form
-      noValidate
-      className="flex flex-col gap-3 sm:flex-row sm:items-start"
-      onSubmit={form.handleSubmit(async (values) => {
-        const result = await turnOffTwoFactorAction(values);
-        if (!result.ok) setNotice(applyResult(form, result, ["credential"]));
-      })}
-    >
+    <form noValidate className="space-y-3" onSubmit={(e) => e.preventDefault()}>
       <div className="sm:w-72">
-        <Field label="Current code or password" error={form.formState.errors.credential?.message}>
+        <Field
+          label="Current code or password"
+          error={form.formState.errors.credential?.message}
+          hint="Needed for new recovery codes or to turn it off."
+        >
           {(a) => <TextInput {...a} {...form.register("credential")} type="password" autoComplete="off" />}
         </Field>
       </div>
-      <div className="sm:pt-6">
-        <Button type="submit" variant="danger" disabled={form.formState.isSubmitting}>
-          Turn off
-        </Button>
-      </div>
       <NoticeLine notice={notice} />
+      <div className="flex flex-wrap gap-2">
+        <Button
+          variant="secondary"
+          disabled={busy}
+          onClick={form.handleSubmit(async (values) => {
+            const result = await regenerateRecoveryCodesAction(values);
+            if (result.ok) setCodes(result.data.recoveryCodes);
+            else setNotice(applyResult(form, result, ["credential"]));
+          })}
+        >
+          New recovery codes
+        </Button>
+        {turnOffRefusal ? null : (
+          <Button
+            variant="danger"
+            disabled={busy}
+            onClick={form.handleSubmit(async (values) => {
+              const result = await turnOffTwoFactorAction(values);
+              if (!result.ok) setNotice(applyResult(form, result, ["credential"]));
+            })}
+          >
+            Turn off
+          </Button>
+        )}
+      </div>
+      {turnOffRefusal ? <p className="text-sm text-slate-600">{turnOffRefusal}</p> : null}
     </form>
   );
 }

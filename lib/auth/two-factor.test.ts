@@ -20,6 +20,7 @@ import {
   confirmTwoFactorSetup,
   getTwoFactorView,
   RECOVERY_CODE_COUNT,
+  regenerateRecoveryCodes,
   setTwoFactorRequirement,
   startTwoFactorSetup,
   turnOffTwoFactor,
@@ -199,6 +200,21 @@ describe("codes at sign-in", () => {
     expect(await second(issueTwoFactorChallenge(member.id, Date.now() - 6 * 60_000), code)).toEqual({ ok: false, reason: "expired" });
     expect(await second("not-a-challenge", code)).toEqual({ ok: false, reason: "expired" });
     expect((await second(real, code)).ok).toBe(true);
+  });
+});
+
+describe("new recovery codes", () => {
+  it("replace every old code, proven with the password, audited once", async () => {
+    const member = await newMember();
+    const { recoveryCodes: old } = await enrol(member);
+    expect(
+      (await refusal(regenerateRecoveryCodes(t.db, member.ctx, { credential: "not-my-password" }))).fieldErrors?.credential,
+    ).toBeDefined();
+    const { recoveryCodes } = await regenerateRecoveryCodes(t.db, member.ctx, { credential: TEST_PASSWORD });
+    expect(recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
+    expect(await auditCount(member.id, "account.recovery_codes_regenerate")).toBe(1);
+    expect(await second(await challengeOf(member.email), old[0])).toEqual({ ok: false, reason: "incorrect" });
+    expect((await second(await challengeOf(member.email), recoveryCodes[0])).ok).toBe(true);
   });
 });
 

@@ -139,12 +139,7 @@ export async function turnOffTwoFactor(db: Db, ctx: MemberContext, input: z.outp
       .from(organizations)
       .where(eq(organizations.id, ctx.organizationId));
     if (org?.required) throw new ServiceError("FORBIDDEN", `Your organization requires two-factor authentication.`);
-    const proof = /^\d{6}$/.test(input.credential.replace(/\s/g, ""))
-      ? await checkTotp(db, ctx.user.id, input.credential.replace(/\s/g, ""))
-      : await checkPassword(db, ctx.user, input.credential, ctx.address);
-    if (!proof.ok && proof.reason === "locked") throw lockedError(proof.retryAfterSeconds, "credential");
-    if (!proof.ok)
-      throw new ServiceError("INVALID_INPUT", "That code or password is not right.", { credential: "That code or password is not right." });
+    await proveItIsThem(db, ctx, input.credential);
   }
   await db.transaction(async (tx) => {
     await tx.delete(userTwoFactor).where(eq(userTwoFactor.userId, ctx.user.id));
@@ -155,6 +150,36 @@ export async function turnOffTwoFactor(db: Db, ctx: MemberContext, input: z.outp
       targetId: String(ctx.user.id),
     });
   });
+}
+
+/** A current code (under the code limit) or the password (under the sign-in limits), or a refusal by the field. */
+async function proveItIsThem(db: Db, ctx: MemberContext, credential: string): Promise<void> {
+  const compact = credential.replace(/\s/g, "");
+  const proof = /^\d{6}$/.test(compact)
+    ? await checkTotp(db, ctx.user.id, compact)
+    : await checkPassword(db, ctx.user, credential, ctx.address);
+  if (!proof.ok && proof.reason === "locked") throw lockedError(proof.retryAfterSeconds, "credential");
+  if (!proof.ok)
+    throw new ServiceError("INVALID_INPUT", "That code or password is not right.", { credential: "That code or password is not right." });
+}
+
+/** New recovery codes in place of the old ones (all of them, used or not), proven like turning off; shown once. */
+export async function regenerateRecoveryCodes(
+  db: Db,
+  ctx: MemberContext,
+  input: z.output<typeof turnOffTwoFactorSchema>,
+): Promise<{ recoveryCodes: string[] }> {
+  if (!(await hasTwoFactor(db, ctx.user.id))) throw new ServiceError("CONFLICT", "Two-factor authentication is off.");
+  await proveItIsThem(db, ctx, input.credential);
+  const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
+  await db.transaction(async (tx) => {
+    await tx.delete(twoFactorRecoveryCodes).where(eq(twoFactorRecoveryCodes.userId, ctx.user.id));
+    await tx
+      .insert(twoFactorRecoveryCodes)
+      .values(recoveryCodes.map((code) => ({ userId: ctx.user.id, codeHash: hashRecoveryCode(code) })));
+    await recordAudit(tx, ctx, { action: "account.recovery_codes_regenerate", targetType: "user", targetId: String(ctx.user.id) });
+  });
+  return { recoveryCodes };
 }
 
 async function checkPassword(db: Db, user: { id: number; email: string }, password: string, address: string | null): Promise<CodeCheck> {

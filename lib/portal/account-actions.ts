@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/db";
 import { changePassword, signOutEverywhere, updateAccountName } from "@/lib/auth/account";
-import { confirmTwoFactorSetup, setTwoFactorRequirement, startTwoFactorSetup, turnOffTwoFactor } from "@/lib/auth/two-factor";
+import {
+  confirmTwoFactorSetup,
+  regenerateRecoveryCodes,
+  setTwoFactorRequirement,
+  startTwoFactorSetup,
+  turnOffTwoFactor,
+} from "@/lib/auth/two-factor";
 import {
   accountNameSchema,
   changePasswordSchema,
@@ -49,6 +55,9 @@ export const accountActions = {
   startTwoFactor: defineAccountAction(empty, ({ db, context }) => startTwoFactorSetup(db, context)),
   confirmTwoFactor: defineAccountAction(twoFactorCodeSchema, ({ db, context }, input) => confirmTwoFactorSetup(db, context, input)),
   turnOffTwoFactor: defineAccountAction(turnOffTwoFactorSchema, ({ db, context }, input) => turnOffTwoFactor(db, context, input)),
+  regenerateRecoveryCodes: defineAccountAction(turnOffTwoFactorSchema, ({ db, context }, input) =>
+    regenerateRecoveryCodes(db, context, input),
+  ),
   requireTwoFactor: defineAccountAction(twoFactorRequirementSchema, ({ db, context }, input) =>
     setTwoFactorRequirement(db, context, input),
   ),

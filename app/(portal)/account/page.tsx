@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { NameForm, PasswordForm } from "@/components/account/profile-forms";
 import { SignOutEverywhereButton } from "@/components/account/sign-out-everywhere";
 import { TotpQrCode } from "@/components/account/totp-qr";
-import { PendingSetup, RequireSwitch, TurnOffForm, TurnOnButton } from "@/components/account/two-factor";
+import { ManageTwoFactorForm, PendingSetup, RequireSwitch, TurnOnButton } from "@/components/account/two-factor";
 import { Badge } from "@/components/ui/badge";
 import { Table, tableHeadClass } from "@/components/ui/table";
 import { getDb } from "@/db";
@@ -71,8 +71,8 @@ export default async function AccountPage() {
             <p className="text-sm text-slate-700">
               On since {formatDateTime(twoFactor.enabledAt.toISOString())}. {twoFactor.recoveryCodesLeft} of 10 recovery codes left.
             </p>
-            <TurnOffForm
-              disabledReason={
+            <ManageTwoFactorForm
+              turnOffRefusal={
                 context.twoFactor.required
                   ? `${context.organization.name} requires two-factor authentication: it cannot be turned off.`
                   : null

@@ -56,6 +56,11 @@ export async function turnOffTwoFactorAction(input: { credential: string }) {
   return run(accountActions.turnOffTwoFactor, input);
 }
 
+// POST (server action) — new recovery codes in place of the old ones, with a current code or the password; answers them (shown once).
+export async function regenerateRecoveryCodesAction(input: { credential: string }) {
+  return run(accountActions.regenerateRecoveryCodes, input, false);
+}
+
 // POST (server action) — an Owner requires (or stops requiring) two-factor sign-in in the organization.
 export async function requireTwoFactorAction(input: { required: boolean }) {
   const result = await run(accountActions.requireTwoFactor, input);
