@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { DEMO_PASSWORD, seriousViolations, signIn } from "./helpers";
+import { DEMO_PASSWORD, seriousViolations, signIn, storageStateOf } from "./helpers";
 
 // Two-factor sign-in end to end, as a member does it: turn it on from "Your account" with the secret shown
 // there (codes computed here as an authenticator app would), sign out, sign in with a code, then with a
@@ -127,4 +127,55 @@ test("Your account lists the sessions and has Sign out everywhere", async ({ bro
   await expect(page.getByRole("button", { name: "Sign out everywhere" })).toBeVisible();
   await expect(page.getByRole("table", { name: "Active sessions" }).getByRole("row")).not.toHaveCount(1);
   await context.close();
+});
+
+test("an Owner requires two-factor sign-in: a member without it is sent to set it up from every page", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const owner = await browser.newContext({ storageState: storageStateOf("owner") });
+  const viewer = await browser.newContext({ storageState: storageStateOf("viewer") });
+  const ownerPage = await owner.newPage();
+  const viewerPage = await viewer.newPage();
+  const requirement = ownerPage.getByRole("switch", { name: "Require two-factor authentication for everyone in Acme" });
+  try {
+    await ownerPage.goto("/account");
+    const section = ownerPage.getByRole("region", { name: "Two-factor authentication" });
+    // Only once the Owner's own is on.
+    await expect(requirement).toBeDisabled();
+    await section.getByRole("button", { name: "Turn on" }).click();
+    const secret = ((await ownerPage.getByTestId("totp-secret").textContent()) ?? "").replace(/\s/g, "");
+    await section.getByLabel("Authentication code").fill(codeOf(secret));
+    await section.getByRole("button", { name: "Confirm" }).click();
+    await section.getByRole("button", { name: "I have saved these codes" }).click();
+    await requirement.click();
+    await expect(requirement).toHaveAttribute("aria-checked", "true");
+
+    for (const path of ["/", "/messages", "/api-reference"]) {
+      await viewerPage.goto(path);
+      await expect(viewerPage).toHaveURL(/\/account\?setup=two-factor$/);
+    }
+    await expect(viewerPage.getByRole("alert").filter({ hasText: "Acme requires two-factor authentication" })).toBeVisible();
+    expect(await seriousViolations(viewerPage)).toEqual([]);
+    await screenshots(viewerPage, "account-required");
+  } finally {
+    // Back as it was: nothing required, the Owner's own off.
+    await ownerPage.goto("/account");
+    if ((await requirement.getAttribute("aria-checked")) === "true") {
+      await requirement.click();
+      await expect(requirement).toHaveAttribute("aria-checked", "false");
+    }
+    const section = ownerPage.getByRole("region", { name: "Two-factor authentication" });
+    if (await section.getByRole("button", { name: "Turn off" }).isVisible()) {
+      await section.getByLabel("Current code or password").fill(DEMO_PASSWORD);
+      await section.getByRole("button", { name: "Turn off" }).click();
+      await expect(section.getByRole("button", { name: "Turn on" })).toBeVisible();
+    }
+    await owner.close();
+    await viewer.close();
+  }
+  // The viewer's pages open again.
+  const again = await browser.newContext({ storageState: storageStateOf("viewer") });
+  const page = await again.newPage();
+  await page.goto("/messages");
+  await expect(page.getByRole("heading", { name: "Messages", level: 1 })).toBeVisible();
+  await again.close();
 });
