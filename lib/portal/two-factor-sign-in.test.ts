@@ -15,9 +15,14 @@ import { decryptSecret } from "@/lib/keys/encryption";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/net/client-address";
 import { signInAction, type SignInState } from "@/lib/portal/server-actions/sign-in";
 import { TWO_FACTOR_FIRST } from "@/lib/portal/define-action";
-import { confirmTwoFactorAction, startTwoFactorAction, changePasswordAction } from "@/lib/portal/server-actions/account";
+import {
+  changePasswordAction,
+  confirmTwoFactorAction,
+  signOutEverywhereAction,
+  startTwoFactorAction,
+} from "@/lib/portal/server-actions/account";
 import { updateWorkspaceSettingsAction } from "@/lib/portal/server-actions/workspace-settings";
-import { requireAccountContext, requirePortalContext, TWO_FACTOR_SETUP_PATH } from "@/lib/portal/session";
+import { getPortalContext, requireAccountContext, requirePortalContext, TWO_FACTOR_SETUP_PATH } from "@/lib/portal/session";
 import { contextFor } from "@/lib/workspaces/context";
 import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from "@/tests/db";
 import { browser, redirectOf } from "@/tests/next-request";
@@ -167,5 +172,23 @@ describe("an organization that requires two-factor sign-in", () => {
     expect(result).toEqual({ ok: true, data: { sessionsEnded: 2 } });
     // This session stays (still sent to the two-factor setup: the organization requires it).
     expect((await requireAccountContext()).user.email).toBe("billing@acme.test");
+  });
+});
+
+describe("Sign out everywhere", () => {
+  it("ends every session of the person, the one it was made from too, and goes to the sign-in page", async () => {
+    browser.reset();
+    await submit({ email: "viewer@acme.test", password: TEST_PASSWORD });
+    const elsewhere = browser.cookies.get("authjs.session-token")!;
+    browser.reset();
+    await submit({ email: "viewer@acme.test", password: TEST_PASSWORD });
+    const here = browser.cookies.get("authjs.session-token")!;
+    expect(await getPortalContext()).not.toBeNull();
+
+    expect(await redirectOf(() => signOutEverywhereAction())).toBe("http://localhost:3000/sign-in");
+    for (const cookie of [here, elsewhere]) {
+      browser.cookies.set("authjs.session-token", cookie);
+      expect(await redirectOf(() => requireAccountContext())).toBe("/sign-in");
+    }
   });
 });
