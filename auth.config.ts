@@ -23,10 +23,10 @@ export const authConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
-    // Every page but the sign-in page and static files needs a session.
+    // Every page but sign-in, sign-up and static files needs a session.
     authorized({ auth, request }) {
       const { pathname } = request.nextUrl;
-      if (pathname === "/sign-in") return true;
+      if (pathname === "/sign-in" || pathname === "/sign-up") return true;
       return Boolean(auth?.user);
     },
     jwt({ token, user }) {

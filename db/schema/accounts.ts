@@ -56,7 +56,11 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("users_email").on(t.email)],
+  (t) => [
+    uniqueIndex("users_email").on(t.email),
+    // Lower-cased on the way in: so the unique index above is unique case-insensitively.
+    check("users_email_lower_case", sql`${t.email} = lower(${t.email})`),
+  ],
 );
 
 export const memberships = pgTable(
