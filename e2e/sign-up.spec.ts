@@ -22,8 +22,10 @@ test("a new organization signs up from the sign-in page and lands on the dashboa
 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  // Signed in, on the dashboard, as the new organization's Owner.
   await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("link", { name: "Dana Whitfield (Owner)" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: /Northwind Traders/ })).toBeVisible();
   // The Owner sees the organization's settings, and the new main workspace is current.
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Workspace settings" })).toBeVisible();
