@@ -30,7 +30,7 @@ test("a new organization signs up from the sign-in page and lands on the dashboa
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Workspace settings" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "API keys" })).toBeVisible();
-  await expect(page.getByLabel("Workspace").locator("option")).toHaveText(["Main (main)"]);
+  await expect(page.getByRole("combobox", { name: "Workspace", exact: true }).locator("option")).toHaveText(["Main (main)"]);
 });
 
 test("an email that has an account is refused without being named as taken", async ({ page }) => {

@@ -33,7 +33,14 @@ export default async function PortalLayout({ children }: { children: React.React
       </header>
       <div className="mx-auto flex max-w-7xl flex-col gap-4 px-4 py-6 md:flex-row md:gap-6">
         <MainNav role={context.role} />
-        <main className="min-w-0 flex-1">{children}</main>
+        <main className="min-w-0 flex-1">
+          {context.workspace.archived ? (
+            <p role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+              The {context.workspace.name} workspace is archived: its API keys no longer work, and its data can be read but not changed.
+            </p>
+          ) : null}
+          {children}
+        </main>
       </div>
     </div>
   );

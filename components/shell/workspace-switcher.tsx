@@ -17,12 +17,13 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: number; wo
         defaultValue={current}
         key={current}
         onChange={() => form.current?.requestSubmit()}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+        className="max-w-44 truncate rounded-md border border-slate-300 bg-white px-2 py-1 text-sm sm:max-w-64"
       >
         {workspaces.map((w) => (
           <option key={w.id} value={w.id}>
             {w.name}
             {w.isMain ? " (main)" : ""}
+            {w.archived ? " (archived)" : ""}
           </option>
         ))}
       </select>

@@ -35,8 +35,13 @@ export const workspaces = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
+    // Archived: its keys are refused (loadKey reads this in its join), its data stays readable; never the main one.
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
   },
   (t) => [
+    // Names are unique within an organization, whatever their case (create and rename).
+    uniqueIndex("workspaces_name_per_org").on(t.organizationId, sql`lower(${t.name})`),
+    check("workspaces_main_not_archived", sql`NOT (${t.isMain} AND ${t.archivedAt} IS NOT NULL)`),
     // Exactly one main workspace per organization.
     uniqueIndex("workspaces_one_main_per_org")
       .on(t.organizationId)

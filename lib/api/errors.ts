@@ -5,7 +5,7 @@
 export const API_ERRORS = {
   UNAUTHORIZED: { status: 401, description: "Missing X-API-Key header" },
   INVALID_API_KEY: { status: 401, description: "Invalid API key" },
-  API_KEY_INACTIVE: { status: 401, description: "This API key is disabled or revoked" },
+  API_KEY_INACTIVE: { status: 401, description: "This API key is disabled or revoked, or its workspace is archived" },
   API_KEY_EXPIRED: { status: 401, description: "This API key has expired" },
   IP_NOT_ALLOWED: { status: 401, description: "Requests from this address are not allowed for this API key" },
   SIGNATURE_REQUIRED: { status: 401, description: "This API key requires X-Timestamp and X-Signature headers" },

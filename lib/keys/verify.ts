@@ -19,6 +19,8 @@ export type VerifiedKey = {
   creatorCeiling: readonly Permission[];
   enabled: boolean;
   revokedAt: number | null;
+  /** Its workspace is archived: refused like a revoked key (read in the same join, no extra query). */
+  workspaceArchived: boolean;
   expiresAt: number | null;
   allowedCidrs: string[];
   hmac: boolean;
@@ -43,6 +45,7 @@ export async function loadKey(db: Db, hashes: string[]): Promise<VerifiedKey | n
       key: apiKeys,
       organizationId: workspaces.organizationId,
       rateLimitPerSecond: workspaces.rateLimitPerSecond,
+      workspaceArchivedAt: workspaces.archivedAt,
       creatorRole: memberships.role,
     })
     .from(apiKeys)
@@ -66,6 +69,7 @@ export async function loadKey(db: Db, hashes: string[]): Promise<VerifiedKey | n
     creatorCeiling: ceiling,
     enabled: k.enabled,
     revokedAt: k.revokedAt?.getTime() ?? null,
+    workspaceArchived: row.workspaceArchivedAt !== null,
     expiresAt: k.expiresAt?.getTime() ?? null,
     allowedCidrs: k.allowedCidrs,
     hmac: k.hmac,
@@ -172,6 +176,14 @@ export class KeyStore {
 }
 
 export const KEY_CHANGES_CHANNEL = "api_key_changes";
+
+/** Inside the transaction of a change to a whole workspace (archiving): one notification per key, in one statement. */
+export async function notifyWorkspaceKeysChanged(tx: Pick<Db, "execute">, workspaceId: number): Promise<string[]> {
+  const rows = await tx.execute<{ id: string }>(
+    sql`select id, pg_notify(${KEY_CHANGES_CHANNEL}, id) from ${apiKeys} where ${apiKeys.workspaceId} = ${workspaceId}`,
+  );
+  return Array.from(rows as Iterable<{ id: string }>, (r) => r.id);
+}
 
 /** Inside the transaction of a key change: every instance drops the key from its cache when it commits. */
 export async function notifyKeyChanged(tx: Pick<Db, "execute">, keyId: string): Promise<void> {

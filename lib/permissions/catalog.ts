@@ -101,8 +101,17 @@ export const PORTAL_RIGHTS = {
   /** The Audit log page: every change in the organization, with addresses (Owner and Admin). */
   "audit.page": ["owner", "admin"],
   "workspace.settings": ["owner", "admin"],
+  /** Create, rename and archive the organization's workspaces. */
+  "workspaces.manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type PortalRight = keyof typeof PORTAL_RIGHTS;
+
+/**
+ * Rights that act on the organization (its people, workspaces, audit log), not on
+ * the current workspace's data: they keep working while an archived workspace is
+ * current. Every other right's actions are refused there (its data is read-only).
+ */
+export const ORGANIZATION_RIGHTS: readonly PortalRight[] = ["members.manage", "workspaces.manage", "audit.page"];
 
 export function hasPortalRight(role: Role, right: PortalRight): boolean {
   return (PORTAL_RIGHTS[right] as readonly Role[]).includes(role);

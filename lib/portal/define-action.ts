@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/db";
 import { ServiceError } from "@/lib/errors/service-error";
-import { hasPortalRight, type PortalRight } from "@/lib/permissions/catalog";
+import { hasPortalRight, ORGANIZATION_RIGHTS, type PortalRight } from "@/lib/permissions/catalog";
 import type { PortalContext } from "@/lib/workspaces/context";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 export const TWO_FACTOR_FIRST = "Your organization requires two-factor authentication: turn it on in Your account first.";
+
+export const WORKSPACE_ARCHIVED = "This workspace is archived: its data can be read but not changed.";
 
 export type ActionEnv = { db: Db; context: PortalContext | null };
 
@@ -27,6 +29,7 @@ export function defineAction<S extends z.ZodType, T>(
     // The organization requires two-factor sign-in: nothing but "Your account" until it is set up.
     if (context.twoFactor.required && !context.twoFactor.enabled) return { ok: false, error: TWO_FACTOR_FIRST };
     if (!hasPortalRight(context.role, config.right)) return { ok: false, error: "Your role does not allow this." };
+    if (context.workspace.archived && !ORGANIZATION_RIGHTS.includes(config.right)) return { ok: false, error: WORKSPACE_ARCHIVED };
     const parsed = config.schema.safeParse(input);
     if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
     try {

@@ -7,7 +7,8 @@ import type { Role } from "@/lib/permissions/catalog";
 import { ceilingOf } from "@/lib/permissions/math";
 import type { ActorContext } from "@/lib/context/actor";
 
-export type WorkspaceSummary = { id: number; name: string; isMain: boolean };
+/** `archived`: its keys are refused and its data is read-only (the organization's own actions still work). */
+export type WorkspaceSummary = { id: number; name: string; isMain: boolean; archived: boolean };
 
 export type PortalContext = ActorContext & {
   user: { id: number; email: string; name: string };
@@ -60,7 +61,13 @@ async function queryContext(
       organization: { id: organizations.id, name: organizations.name },
       requireTwoFactor: organizations.requireTwoFactor,
       twoFactorEnabledAt: userTwoFactor.enabledAt,
-      workspace: { id: workspaces.id, name: workspaces.name, isMain: workspaces.isMain, currency: workspaces.currency },
+      workspace: {
+        id: workspaces.id,
+        name: workspaces.name,
+        isMain: workspaces.isMain,
+        archived: sql<boolean>`${workspaces.archivedAt} is not null`,
+        currency: workspaces.currency,
+      },
       lastSeenAt: sessionId ? sessions.lastSeenAt : sql<null>`null`,
     })
     .from(users)
@@ -80,7 +87,12 @@ async function queryContext(
     role: current.role,
     organization: current.organization,
     workspace: current.workspace,
-    workspaces: sameOrg.map((r) => ({ id: r.workspace.id, name: r.workspace.name, isMain: r.workspace.isMain })),
+    workspaces: sameOrg.map((r) => ({
+      id: r.workspace.id,
+      name: r.workspace.name,
+      isMain: r.workspace.isMain,
+      archived: r.workspace.archived,
+    })),
     workspaceId: current.workspace.id,
     organizationId: current.organization.id,
     actor: { kind: "user", userId, role: current.role },

@@ -19,10 +19,11 @@ export async function findKey(headers: Headers, keys: KeyStore): Promise<Verifie
   return key;
 }
 
-/** Step 4: revoked or disabled → inactive; past expiry → expired; an old secret past its grace → unknown. */
+/** Step 4: revoked, disabled or of an archived workspace → inactive; past expiry → expired; an old secret past its grace → unknown. */
 export function checkStatus(key: VerifiedKey, now: number): void {
   if (key.graceEndsAt !== null && key.graceEndsAt <= now) throw new ApiError("INVALID_API_KEY");
-  if (key.revokedAt !== null || !key.enabled) throw new ApiError("API_KEY_INACTIVE");
+  // An archived workspace's keys answer as revoked ones do (docs/api-v1.md §2).
+  if (key.revokedAt !== null || !key.enabled || key.workspaceArchived) throw new ApiError("API_KEY_INACTIVE");
   if (key.expiresAt !== null && key.expiresAt <= now) throw new ApiError("API_KEY_EXPIRED");
 }
 
