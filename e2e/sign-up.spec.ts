@@ -44,4 +44,9 @@ test("an email that has an account is refused without being named as taken", asy
     page.getByText("We could not create an account with these details. If you already have an account, sign in instead."),
   ).toBeVisible();
   await expect(page).toHaveURL(/\/sign-up$/);
+  expect(await seriousViolations(page)).toEqual([]);
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.screenshot({ path: `test-results/sign-up-${width}.png`, fullPage: true });
+  }
 });

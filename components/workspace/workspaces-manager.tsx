@@ -39,7 +39,7 @@ export function WorkspacesManager({ workspaces }: { workspaces: WorkspaceListIte
             <th scope="col" className="px-3 py-2">
               Status
             </th>
-            <th scope="col" className="px-3 py-2">
+            <th scope="col" className="hidden px-3 py-2 sm:table-cell">
               Created
             </th>
             <th scope="col" className="px-3 py-2">
@@ -62,7 +62,7 @@ export function WorkspacesManager({ workspaces }: { workspaces: WorkspaceListIte
                   <Badge tone="green">Active</Badge>
                 )}
               </td>
-              <td className="px-3 py-2 whitespace-nowrap text-slate-600">{day(w.createdAt)}</td>
+              <td className="hidden px-3 py-2 whitespace-nowrap text-slate-600 sm:table-cell">{day(w.createdAt)}</td>
               <td className="px-3 py-2 text-right whitespace-nowrap">
                 {w.archivedAt ? null : (
                   <div className="flex justify-end gap-2">

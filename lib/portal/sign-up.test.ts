@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditEvents, memberships, organizations, users, workspaces } from "@/db/schema";
 import { authenticate } from "@/lib/auth/authenticate";
 import { SIGN_UP_CLOSED, SIGN_UP_LIMIT, SIGN_UP_REFUSED } from "@/lib/auth/sign-up";
@@ -77,11 +77,17 @@ describe("sign-up", () => {
     // The last write (the audit event) fails.
     await t.db.execute(sql`CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$`);
     await t.db.execute(sql`CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION fail_audit()`);
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void logged.push(String(line)));
     try {
       const result = await signUp(form("atomic@northwind.test"));
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error).toMatch(/^Something went wrong \(reference /);
+      // Logged with its reference, without the password or its hash.
+      expect(logged.join("\n")).toContain("injected");
+      expect(logged.join("\n")).not.toMatch(/argon2|copper kettle/);
     } finally {
+      spy.mockRestore();
       await t.db.execute(sql`DROP TRIGGER fail_audit ON audit_events`);
       await t.db.execute(sql`DROP FUNCTION fail_audit()`);
     }

@@ -22,7 +22,9 @@ export async function signUpAction(
   } catch (error) {
     if (error instanceof ServiceError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
     const ref = randomUUID();
-    console.error(JSON.stringify({ level: "error", msg: "sign-up failed", ref, error: String((error as Error)?.stack ?? error) }));
+    // The database's own error, not Drizzle's wrapper: that one lists the query's parameters, the password hash among them.
+    const cause = (error as { cause?: unknown })?.cause ?? error;
+    console.error(JSON.stringify({ level: "error", msg: "sign-up failed", ref, error: String((cause as Error)?.stack ?? cause) }));
     return { ok: false, error: `Something went wrong (reference ${ref}).` };
   }
 }
