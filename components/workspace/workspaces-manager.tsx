@@ -63,9 +63,9 @@ export function WorkspacesManager({ workspaces }: { workspaces: WorkspaceListIte
                 )}
               </td>
               <td className="hidden px-3 py-2 whitespace-nowrap text-slate-600 sm:table-cell">{day(w.createdAt)}</td>
-              <td className="px-3 py-2 text-right whitespace-nowrap">
+              <td className="px-3 py-2 text-right">
                 {w.archivedAt ? null : (
-                  <div className="flex justify-end gap-2">
+                  <div className="flex flex-wrap justify-end gap-2">
                     <Button variant="secondary" aria-label={`Rename ${w.name}`} onClick={() => setRenaming(w)}>
                       Rename
                     </Button>
@@ -167,7 +167,7 @@ function RenameDialog({
             {error}
           </p>
         ) : null}
-        <div className="flex justify-end gap-2">
+        <div className="flex flex-wrap justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
@@ -195,7 +195,7 @@ function ArchiveDialog({ workspace, onClose, onArchived }: { workspace: Workspac
           {error}
         </p>
       ) : null}
-      <div className="flex justify-end gap-2">
+      <div className="flex flex-wrap justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           Cancel
         </Button>
