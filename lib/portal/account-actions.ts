@@ -40,7 +40,9 @@ export function defineAccountAction<S extends z.ZodType, T>(
     } catch (error) {
       if (error instanceof ServiceError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
       const ref = randomUUID();
-      console.error(JSON.stringify({ level: "error", msg: "server action failed", ref, error: String((error as Error)?.stack ?? error) }));
+      // The database's own error, not Drizzle's wrapper: that one lists the query's parameters (a password hash, recovery code hashes).
+      const cause = (error as { cause?: unknown })?.cause ?? error;
+      console.error(JSON.stringify({ level: "error", msg: "account action failed", ref, error: String((cause as Error)?.stack ?? cause) }));
       return { ok: false, error: `Something went wrong (reference ${ref}).` };
     }
   };

@@ -3,12 +3,13 @@
  * form (two steps) and next-auth's own credentials callback (which can never get
  * past the password step), against a real database.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { GET, POST } from "@/app/api/auth/[...nextauth]/route";
 import { installDatabase } from "@/db";
 import { sessions, userTwoFactor } from "@/db/schema";
+import { authenticate } from "@/lib/auth/authenticate";
 import { totpCodeAt } from "@/lib/auth/totp";
 import { confirmTwoFactorSetup, getTwoFactorView, setTwoFactorRequirement, startTwoFactorSetup } from "@/lib/auth/two-factor";
 import { decryptSecret } from "@/lib/keys/encryption";
@@ -190,5 +191,29 @@ describe("Sign out everywhere", () => {
       browser.cookies.set("authjs.session-token", cookie);
       expect(await redirectOf(() => requireAccountContext())).toBe("/sign-in");
     }
+  });
+});
+
+describe("an unexpected failure of an account action", () => {
+  it("changes nothing (one transaction) and logs the database's error without the password or its hash", async () => {
+    browser.reset();
+    await submit({ email: "viewer@acme.test", password: TEST_PASSWORD });
+    await t.db.execute(sql`CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$`);
+    await t.db.execute(sql`CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION fail_audit()`);
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void logged.push(String(line)));
+    try {
+      const result = await changePasswordAction({ currentPassword: TEST_PASSWORD, newPassword: "amber-willow-canyon-5730" });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(/^Something went wrong \(reference /);
+      expect(logged.join("\n")).toContain("injected");
+      expect(logged.join("\n")).not.toMatch(/argon2|amber-willow/);
+    } finally {
+      spy.mockRestore();
+      await t.db.execute(sql`DROP TRIGGER fail_audit ON audit_events`);
+      await t.db.execute(sql`DROP FUNCTION fail_audit()`);
+    }
+    // The old password still works: nothing was written.
+    expect((await authenticate(t.db, "viewer@acme.test", TEST_PASSWORD))?.email).toBe("viewer@acme.test");
   });
 });
