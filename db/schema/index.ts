@@ -7,4 +7,5 @@ export * from "./rate-limits";
 export * from "./sessions";
 export * from "./sms";
 export * from "./webhooks";
+export * from "./team";
 export * from "./two-factor";

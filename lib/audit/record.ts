@@ -4,7 +4,7 @@ import type { ActorContext } from "@/lib/context/actor";
 
 export type AuditEntry = {
   action: string;
-  targetType: "api_key" | "workspace" | "member" | "user" | "organization";
+  targetType: "api_key" | "workspace" | "member" | "user" | "organization" | "invitation";
   targetId: string;
   changes?: AuditChanges;
 };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
-import { sessions } from "@/db/schema";
+import { sessions, users } from "@/db/schema";
 import { SESSION_LIFETIME } from "./session-lifetime";
 
 /**
@@ -25,7 +25,10 @@ export function sessionIdOf(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
 }
 
-/** Starts a session at sign-in; the returned token goes into the JWT, never into the database. */
+/**
+ * Starts a session at sign-in (and records the person's last sign-in, shown on the
+ * Team page); the returned token goes into the JWT, never into the database.
+ */
 export async function startSession(
   db: DbOrTx,
   input: { userId: number; address: string | null; userAgent: string | null },
@@ -40,6 +43,10 @@ export async function startSession(
     // A header of any length: keep what a list needs.
     userAgent: input.userAgent?.slice(0, 512) ?? null,
   });
+  await db
+    .update(users)
+    .set({ lastSignInAt: sql`now()` })
+    .where(eq(users.id, input.userId));
   return { token, id };
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeys, memberships, workspaces } from "@/db/schema";
+import { apiKeys, formerMemberships, memberships, workspaces } from "@/db/schema";
 import type { Permission } from "@/lib/permissions/catalog";
 import { ceilingOf, effective } from "@/lib/permissions/math";
 import { decryptSecret } from "./encryption";
@@ -15,7 +15,7 @@ export type VerifiedKey = {
   mode: KeyMode;
   /** The key's permissions ∩ its creator's current ceiling. */
   permissions: Permission[];
-  /** Its creator's current role ceiling (empty when the creator has left). */
+  /** Its creator's current role ceiling (the role they held when removed; empty when neither is known). */
   creatorCeiling: readonly Permission[];
   enabled: boolean;
   revokedAt: number | null;
@@ -47,18 +47,27 @@ export async function loadKey(db: Db, hashes: string[]): Promise<VerifiedKey | n
       rateLimitPerSecond: workspaces.rateLimitPerSecond,
       workspaceArchivedAt: workspaces.archivedAt,
       creatorRole: memberships.role,
+      formerCreatorRole: formerMemberships.role,
     })
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .leftJoin(memberships, and(eq(memberships.userId, apiKeys.createdBy), eq(memberships.organizationId, workspaces.organizationId)))
+    .leftJoin(
+      formerMemberships,
+      and(eq(formerMemberships.userId, apiKeys.createdBy), eq(formerMemberships.organizationId, workspaces.organizationId)),
+    )
     .where(or(inArray(apiKeys.hash, hashes), inArray(apiKeys.previousHash, hashes)))
     .limit(1);
   if (!row) return null;
   const k = row.key;
   const matchedPrevious = !hashes.includes(k.hash);
   const encrypted = matchedPrevious ? k.previousSigningSecretEncrypted : k.signingSecretEncrypted;
-  // A key whose creator has left the organization keeps no rights (empty ceiling).
-  const ceiling = row.creatorRole ? ceilingOf(row.creatorRole) : [];
+  // The creator's current role caps the key. A creator removed through the Team page
+  // leaves the key with the role they held then (lib/team/members.ts): the key belongs
+  // to the workspace, and removal neither breaks nor widens it. A creator with
+  // neither (a membership deleted by hand) leaves it no rights.
+  const creatorRole = row.creatorRole ?? row.formerCreatorRole;
+  const ceiling = creatorRole ? ceilingOf(creatorRole) : [];
   return {
     id: k.id,
     workspaceId: k.workspaceId,
