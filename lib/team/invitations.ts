@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from "@/db";
 import { invitations, memberships, organizations, users, workspaces } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
+import { passwordProblem } from "@/lib/auth/schemas";
 import type { ActorContext } from "@/lib/context/actor";
 import { ServiceError, notFound } from "@/lib/errors/service-error";
 import { ceilingOf } from "@/lib/permissions/math";
@@ -252,6 +253,9 @@ export async function acceptInvitation(
     } else {
       const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, row.email));
       if (existing) throw new ServiceError("CONFLICT", "An account with this email already exists. Sign in to join with it.");
+      // The form's schema knows the name; only here is the invited email known.
+      const problem = passwordProblem(as.password, [row.email, as.name]);
+      if (problem) throw new ServiceError("INVALID_INPUT", problem, { password: problem });
       const [created] = await tx
         .insert(users)
         .values({ email: row.email, name: as.name.trim(), passwordHash: passwordHash! })

@@ -226,7 +226,7 @@ describe("invitations", () => {
     const email = uniqueEmail("joiner");
     const { token, invitation } = expectOk(await invite(ownerId(), email, "developer"));
     const joined = expectOk(
-      await invitationActions.createAccount(acceptEnv(), token, { name: "Jo Iner", password: "correct horse battery" }),
+      await invitationActions.createAccount(acceptEnv(), token, { name: "Jo Iner", password: "Plum-Harbor-47-Quietly" }),
     );
     expect(joined).toMatchObject({ organizationId: t.seed.organizationId, workspaceId: t.seed.mainWorkspaceId, role: "developer" });
     expect(await roleOf(joined.userId)).toBe("developer");
@@ -237,7 +237,7 @@ describe("invitations", () => {
     const [row] = await db.select().from(invitations).where(eq(invitations.id, invitation.id));
     expect(row.acceptedBy).toBe(joined.userId);
 
-    const again = await invitationActions.createAccount(acceptEnv(), token, { name: "Someone", password: "another long password" });
+    const again = await invitationActions.createAccount(acceptEnv(), token, { name: "Someone", password: "Ferris-Lantern-93-Oak" });
     expect(again).toMatchObject({ ok: false, error: expect.stringContaining("already used") });
     const context = await contextFor(db, joined.userId, t.seed.mainWorkspaceId);
     expect(await invitationActions.join(acceptEnv(context), token)).toMatchObject({
@@ -276,7 +276,7 @@ describe("invitations", () => {
     });
     // A signed-in person cannot create the invited account either.
     expect(
-      await invitationActions.createAccount(acceptEnv(context), token, { name: "X", password: "a long enough password" }),
+      await invitationActions.createAccount(acceptEnv(context), token, { name: "X", password: "Ferris-Lantern-93-Oak" }),
     ).toMatchObject({
       ok: false,
     });
@@ -289,7 +289,7 @@ describe("invitations", () => {
     const other = await newOrganization();
     const [owner] = await db.select({ email: users.email }).from(users).where(eq(users.id, other.ownerId));
     const { token } = expectOk(await invite(ownerId(), owner.email, "viewer"));
-    const result = await invitationActions.createAccount(acceptEnv(), token, { name: "Hijack", password: "a long enough password" });
+    const result = await invitationActions.createAccount(acceptEnv(), token, { name: "Hijack", password: "Ferris-Lantern-93-Oak" });
     expect(result).toMatchObject({ ok: false, error: expect.stringContaining("already exists") });
     expect(await roleOf(other.ownerId)).toBeNull();
   });
@@ -300,7 +300,7 @@ describe("invitations", () => {
       .update(invitations)
       .set({ expiresAt: sql`now() - interval '1 second'` })
       .where(eq(invitations.id, invitation.id));
-    const result = await invitationActions.createAccount(acceptEnv(), token, { name: "Late", password: "a long enough password" });
+    const result = await invitationActions.createAccount(acceptEnv(), token, { name: "Late", password: "Ferris-Lantern-93-Oak" });
     expect(result).toMatchObject({ ok: false, error: expect.stringContaining("expired") });
   });
 
@@ -309,20 +309,18 @@ describe("invitations", () => {
     expectOk(await teamActions.revokeInvitation(await envAs(ownerId()), { id: invitation.id }));
     expect(await auditCount("member.invitation_revoked", String(invitation.id))).toBe(1);
     expect(await teamActions.revokeInvitation(await envAs(ownerId()), { id: invitation.id })).toMatchObject({ ok: false });
-    const result = await invitationActions.createAccount(acceptEnv(), token, { name: "Rev", password: "a long enough password" });
+    const result = await invitationActions.createAccount(acceptEnv(), token, { name: "Rev", password: "Ferris-Lantern-93-Oak" });
     expect(result).toMatchObject({ ok: false, error: expect.stringContaining("revoked") });
   });
 
   it("refuses a made-up or malformed token", async () => {
     const madeUp = randomBytes(32).toString("base64url");
-    expect(await invitationActions.createAccount(acceptEnv(), madeUp, { name: "Guess", password: "a long enough password" })).toMatchObject(
-      {
-        ok: false,
-        error: expect.stringContaining("not valid"),
-      },
-    );
+    expect(await invitationActions.createAccount(acceptEnv(), madeUp, { name: "Guess", password: "Ferris-Lantern-93-Oak" })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("not valid"),
+    });
     expect(
-      await invitationActions.createAccount(acceptEnv(), "../../etc", { name: "Guess", password: "a long enough password" }),
+      await invitationActions.createAccount(acceptEnv(), "../../etc", { name: "Guess", password: "Ferris-Lantern-93-Oak" }),
     ).toMatchObject({
       ok: false,
     });
@@ -332,7 +330,7 @@ describe("invitations", () => {
     const address = "192.0.2.77";
     const madeUp = randomBytes(32).toString("base64url");
     const attempt = () =>
-      invitationActions.createAccount({ db, context: null, address }, madeUp, { name: "G", password: "a long enough password" });
+      invitationActions.createAccount({ db, context: null, address }, madeUp, { name: "G", password: "Ferris-Lantern-93-Oak" });
     for (let i = 0; i < ACCEPT_LIMIT.points; i++)
       expect(await attempt()).toMatchObject({ ok: false, error: expect.stringContaining("not valid") });
     expect(await attempt()).toMatchObject({ ok: false, error: expect.stringContaining("Too many attempts") });
@@ -340,7 +338,7 @@ describe("invitations", () => {
     const { token } = expectOk(await invite(ownerId(), uniqueEmail("limited"), "viewer"));
     const valid = await invitationActions.createAccount({ db, context: null, address }, token, {
       name: "G",
-      password: "a long enough password",
+      password: "Ferris-Lantern-93-Oak",
     });
     expect(valid).toMatchObject({ ok: false, error: expect.stringContaining("Too many attempts") });
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { newPasswordSchema, personName, refinePasswordNotPersonal } from "@/lib/auth/schemas";
 import { ROLES } from "@/lib/permissions/catalog";
 
 /** The Team page's forms and the invitation page's; the server parses with the same schemas. */
@@ -17,17 +18,10 @@ export type ChangeRoleFormValues = z.input<typeof changeRoleFormSchema>;
 export const removeMemberSchema = z.object({ userId: memberIdSchema });
 export const revokeInvitationSchema = z.object({ id: invitationIdSchema });
 
-/**
- * A new password. TODO(signup): switch to newPasswordSchema from lib/auth/schemas.ts
- * when it lands (the strength rule); until then a length rule only.
- */
-export const invitePasswordSchema = z.string().min(12, "Use at least 12 characters").max(1024, "Use at most 1,024 characters");
-
 /** The invitation page for someone without an account: their name and a password. */
-export const acceptNewAccountSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name").max(100, "Use at most 100 characters"),
-  password: invitePasswordSchema,
-});
+export const acceptNewAccountSchema = z
+  .object({ name: personName, password: newPasswordSchema })
+  .superRefine(refinePasswordNotPersonal((v) => [v.name]));
 export type AcceptNewAccountValues = z.input<typeof acceptNewAccountSchema>;
 
 /** An invitation link's token: 43 base64url characters (256 bits); anything else is not one of ours. */
