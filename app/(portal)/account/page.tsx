@@ -41,7 +41,13 @@ export default async function AccountPage() {
           <h2 id="two-factor-heading" className="text-lg font-semibold">
             Two-factor authentication
           </h2>
-          {twoFactor.state === "on" ? <Badge tone="green">On</Badge> : <Badge tone="slate">Off</Badge>}
+          {twoFactor.state === "on" ? (
+            <Badge tone="green">On</Badge>
+          ) : twoFactor.state === "pending" ? (
+            <Badge tone="amber">Setting up</Badge>
+          ) : (
+            <Badge tone="slate">Off</Badge>
+          )}
         </div>
         <p className="mt-1 mb-4 text-sm text-slate-600">
           Sign-in asks for a code from an authenticator app (such as 1Password, Google Authenticator or Authy) after your password.
