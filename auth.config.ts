@@ -26,7 +26,8 @@ export const authConfig = {
     // Every page but sign-in, sign-up and static files needs a session.
     authorized({ auth, request }) {
       const { pathname } = request.nextUrl;
-      if (pathname === "/sign-in" || pathname === "/sign-up") return true;
+      // An invitation link opens signed out too (the invitee may have no account yet).
+      if (pathname === "/sign-in" || pathname === "/sign-up" || pathname.startsWith("/invite/")) return true;
       return Boolean(auth?.user);
     },
     jwt({ token, user }) {

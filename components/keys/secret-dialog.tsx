@@ -43,7 +43,7 @@ export function SecretDialog({ shown, onDone }: { shown: ShownSecret | null; onD
   );
 }
 
-function SecretField({ label, copyLabel, value }: { label: string; copyLabel: string; value: string }) {
+export function SecretField({ label, copyLabel, value }: { label: string; copyLabel: string; value: string }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");

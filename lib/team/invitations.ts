@@ -212,7 +212,7 @@ const REFUSALS: Record<Exclude<InvitationStatus, "pending">, string> = {
   accepted: "This invitation was already used.",
 };
 
-export type Accepted = { userId: number; organizationId: number; workspaceId: number; role: Role };
+export type Accepted = { userId: number; email: string; organizationId: number; workspaceId: number; role: Role };
 
 /**
  * Accepts an invitation: either as the signed-in person (`as: { userId }`, whose
@@ -289,6 +289,6 @@ export async function acceptInvitation(
         invitation: { before: null, after: row.id },
       },
     });
-    return { userId, organizationId: row.organizationId, workspaceId: main.id, role: row.role };
+    return { userId, email: row.email, organizationId: row.organizationId, workspaceId: main.id, role: row.role };
   });
 }

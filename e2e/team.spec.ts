@@ -1,0 +1,110 @@
+import { expect, test, type Page } from "@playwright/test";
+import { seriousViolations, storageStateOf, uniqueName } from "./helpers";
+
+const INVITEE_PASSWORD = "Marble-Kettle-58-Lantern";
+
+async function invite(page: Page, email: string, role: string): Promise<string> {
+  await page.goto("/team");
+  await page.getByRole("button", { name: "Invite member" }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite member" });
+  await dialog.getByLabel("Email").fill(email);
+  await dialog.getByLabel("Role").selectOption({ label: role });
+  await dialog.getByRole("button", { name: "Create invitation" }).click();
+  const link = dialog.getByRole("textbox", { name: "Invitation link" });
+  await expect(link).toHaveValue(/\/invite\/[A-Za-z0-9_-]{43}$/);
+  expect(await seriousViolations(page)).toEqual([]);
+  const value = await link.inputValue();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  return value;
+}
+
+async function changeRole(page: Page, email: string, role: string) {
+  await page.getByRole("button", { name: `Actions for ${email}` }).click();
+  await page.getByRole("menuitem", { name: "Change role" }).click();
+  const dialog = page.getByRole("dialog", { name: /Change role of/ });
+  await dialog.getByLabel("Role").selectOption({ label: role });
+  await dialog.getByRole("button", { name: "Change role" }).click();
+  await expect(page.getByText(`${email} is now ${role}.`)).toBeVisible();
+}
+
+test.describe("the team", () => {
+  test.use({ storageState: storageStateOf("owner") });
+
+  test("an Owner invites a Developer, who joins in another browser, is changed to Viewer, then removed and signed out", async ({
+    page,
+    browser,
+  }) => {
+    const email = `${uniqueName("dev").replace(/\s+/g, "-").toLowerCase()}@example.test`;
+    const link = await invite(page, email, "Developer");
+    await expect(page.getByRole("table", { name: "Pending invitations" })).toContainText(email);
+
+    // The invitee, signed out, in a second browser context.
+    const invitee = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const theirs = await invitee.newPage();
+    await theirs.goto(link);
+    await expect(theirs.getByRole("heading", { name: "Join Acme" })).toBeVisible();
+    expect(await seriousViolations(theirs)).toEqual([]);
+    await theirs.getByLabel("Name").fill("Ivy Invitee");
+    await theirs.getByLabel("Password").fill(INVITEE_PASSWORD);
+    await theirs.getByRole("button", { name: "Create account and join" }).click();
+    await expect(theirs.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+
+    // What a Developer sees: keys, no Billing, no Audit log; the team, without changes.
+    const nav = theirs.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "API keys" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Billing" })).toHaveCount(0);
+    await expect(nav.getByRole("link", { name: "Team" })).toBeVisible();
+    await theirs.goto("/team");
+    await expect(theirs.getByRole("button", { name: "Invite member" })).toHaveCount(0);
+
+    // The link works once.
+    const again = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
+    await again.goto(link);
+    await expect(again.getByText("This invitation was already used")).toBeVisible();
+
+    // The Owner makes them a Viewer: their next page load has no keys page.
+    await page.goto("/team");
+    await expect(page.getByRole("table", { name: "Members" })).toContainText(email);
+    expect(await seriousViolations(page)).toEqual([]);
+    await changeRole(page, email, "Viewer");
+    await theirs.goto("/");
+    await expect(theirs.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await expect(theirs.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API keys" })).toHaveCount(0);
+    expect((await theirs.goto("/settings/api-keys"))?.status()).toBe(404);
+
+    // The Owner removes them: their session ends at once.
+    await page.getByRole("button", { name: `Actions for ${email}` }).click();
+    await page.getByRole("menuitem", { name: "Remove" }).click();
+    const confirm = page.getByRole("dialog", { name: /Remove/ });
+    await expect(confirm).toContainText("API keys they created keep working");
+    expect(await seriousViolations(page)).toEqual([]);
+    await confirm.getByRole("button", { name: "Remove member" }).click();
+    await expect(page.getByRole("table", { name: "Members" })).not.toContainText(email);
+    await theirs.goto("/");
+    await expect(theirs).toHaveURL(/\/sign-in/);
+    await invitee.close();
+  });
+
+  test("a revoked invitation link is refused", async ({ page, browser }) => {
+    const email = `${uniqueName("rev").replace(/\s+/g, "-").toLowerCase()}@example.test`;
+    const link = await invite(page, email, "Viewer");
+    await page.getByRole("button", { name: `Revoke invitation for ${email}` }).click();
+    await expect(page.getByText(`The invitation for ${email} was revoked.`)).toBeVisible();
+    const other = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
+    await other.goto(link);
+    await expect(other.getByText("This invitation was revoked")).toBeVisible();
+  });
+});
+
+test.describe("a developer on the team page", () => {
+  test.use({ storageState: storageStateOf("developer") });
+
+  test("sees the members but cannot change them", async ({ page }) => {
+    await page.goto("/team");
+    await expect(page.getByRole("heading", { name: "Team" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Members" })).toContainText("owner@acme.test");
+    await expect(page.getByRole("button", { name: "Invite member" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /Actions for/ })).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
