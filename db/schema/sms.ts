@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, date, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { workspaces } from "./accounts";
 
 export const MESSAGE_STATUSES = ["pending", "sent", "DELIVRD", "UNDELIV", "REJECTD", "EXPIRED", "UNKNOWN", "failed"] as const;
@@ -56,6 +56,42 @@ export const messages = pgTable(
       .on(t.createdAt)
       .where(sql`${t.status} IN ('pending', 'sent')`),
   ],
+);
+
+/**
+ * Running aggregates of `messages` (lib/sms/README.md, "Statistics"): counts,
+ * segments and cost per workspace, mode, source, UTC day, country and status.
+ * Triggers on `messages` (migration 0018) append the change of every INSERT,
+ * UPDATE and DELETE to `message_stats_deltas` in the same transaction — one
+ * row per group the statement touched, never an UPDATE of a shared row, so
+ * concurrent sends do not queue on a hot counter — and the `sms-stats-fold`
+ * job moves deltas into `message_stats`. A read sums both tables, so it is
+ * always exact. `country` is '' for messages without one (a key column cannot
+ * be null).
+ */
+const statsColumns = {
+  workspaceId: integer("workspace_id")
+    .notNull()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  mode: text("mode", { enum: ["live", "test"] }).notNull(),
+  source: text("source", { enum: ["api", "campaign"] }).notNull(),
+  day: date("day", { mode: "string" }).notNull(),
+  country: text("country").notNull(),
+  status: text("status", { enum: MESSAGE_STATUSES }).notNull(),
+  messages: bigint("messages", { mode: "number" }).notNull(),
+  segments: bigint("segments", { mode: "number" }).notNull(),
+  cost: numeric("cost", { precision: 20, scale: 5 }).notNull(),
+};
+
+export const messageStats = pgTable("message_stats", statsColumns, (t) => [
+  primaryKey({ columns: [t.workspaceId, t.mode, t.day, t.source, t.country, t.status] }),
+]);
+
+/** Changes not yet folded into `message_stats` (append-only; signed counts). */
+export const messageStatsDeltas = pgTable(
+  "message_stats_deltas",
+  { id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(), ...statsColumns },
+  (t) => [index("message_stats_deltas_by_workspace_day").on(t.workspaceId, t.mode, t.day)],
 );
 
 /**

@@ -21,6 +21,8 @@ export const QUEUES = {
   smsFinalizeStuck: "sms-finalize-stuck",
   /** Every 10 minutes: test messages older than 24 h, or beyond the last 500 per workspace, are deleted. */
   smsSandboxRetention: "sms-sandbox-retention",
+  /** Every minute: the statistics deltas of message changes are folded into their running aggregates. */
+  smsStatsFold: "sms-stats-fold",
   /** Hourly: expired idempotency keys, HMAC replay entries and rate-limit counters. */
   housekeeping: "housekeeping",
   /** Hourly: the request log and its hourly counters past REQUEST_LOG_RETENTION_DAYS. */

@@ -9,6 +9,7 @@ import {
   type LifecycleDeps,
   type ReportJob,
 } from "@/lib/sms/lifecycle";
+import { foldMessageStats } from "@/lib/sms/aggregates";
 import { handleDeliveryJob } from "@/lib/webhooks/deliver";
 import { housekeeping } from "./housekeeping";
 import { requestLogRetention } from "./retention";
@@ -93,6 +94,11 @@ export async function startWorkers(deps: LifecycleDeps & { db: Db; queue: Queue 
     each(queue, QUEUES.smsSandboxRetention, () => pruneSandboxMessages(deps.db)),
   );
   await queue.boss.work(
+    QUEUES.smsStatsFold,
+    POLL,
+    each(queue, QUEUES.smsStatsFold, () => foldMessageStats(deps.db)),
+  );
+  await queue.boss.work(
     QUEUES.housekeeping,
     POLL,
     each(queue, QUEUES.housekeeping, () => housekeeping(deps.db)),
@@ -104,6 +110,7 @@ export async function startWorkers(deps: LifecycleDeps & { db: Db; queue: Queue 
   );
   await queue.boss.schedule(QUEUES.smsFinalizeStuck, "7 * * * *");
   await queue.boss.schedule(QUEUES.smsSandboxRetention, "*/10 * * * *");
+  await queue.boss.schedule(QUEUES.smsStatsFold, "* * * * *");
   await queue.boss.schedule(QUEUES.housekeeping, "37 * * * *");
   await queue.boss.schedule(QUEUES.requestLogRetention, "17 * * * *");
 }

@@ -164,10 +164,14 @@ type Fields = {
   source?: SourceFilter;
 };
 
-/** A parsed query: the resolved dates and the `where` of the messages it selects. */
+/** The optional conditions of a query, as parsed (the country upper-cased). */
+export type FilterCriteria = { status?: StatusFilter; phone?: string; country?: string; sender?: string };
+
+/** A parsed query: the resolved dates, the conditions, and the `where` of the messages it selects. */
 export type MessageFilter = {
   range: DateRange;
   source: SourceFilter;
+  criteria: FilterCriteria;
   where: (scope: MessageScope) => SQL;
 };
 
@@ -183,6 +187,7 @@ function toFilter<T extends Fields>(q: T, ctx: z.RefinementCtx, defaultSource: S
   const filter: MessageFilter = {
     range,
     source,
+    criteria: { status, phone, country, sender },
     where: ({ workspaceId, mode }) =>
       and(
         eq(messages.workspaceId, workspaceId),

@@ -18,10 +18,19 @@
  *   total_cost       = Σ cost, summed as numeric in SQL (exact)
  *   avg_cost_per_msg = total_cost / sent, 5 decimals (the money scale), 0 when sent is 0
  *   currency         = the workspace's currency
+ *
+ * Answered from the running aggregates (`./aggregates.ts`: per workspace, mode,
+ * source, day, country and status) whenever they can — every filter but phone
+ * and sender — so a read costs the days × countries × statuses of the period,
+ * not its messages. With phone or sender, or `{ scan: true }` (the tests
+ * compare both), the messages themselves are counted. Both give the same
+ * answer, byte for byte.
  */
 import { desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
+import { executeRows } from "@/db/client";
 import { messages, workspaces, type MessageStatus } from "@/db/schema";
+import { aggregateRows, aggregatesAnswer } from "./aggregates";
 import { daysOf, UNKNOWN_COUNTRY, type DateRange, type MessageFilter, type MessageScope } from "./filters";
 import { countryName } from "./phone";
 
@@ -38,6 +47,30 @@ const COUNTERS = {
   notBilled: countWhere(statusIs("failed")),
   totalCost: sql<string>`coalesce(sum(${messages.cost}), 0)`,
 };
+
+// The same counters over the aggregate rows (`aggregateRows`): sums of their counts. As text, then
+// numbers: int8 and numeric arrive as strings or numbers depending on the driver.
+const aggStatusIs = (...statuses: MessageStatus[]) => sql.raw(`status in (${statuses.map((s) => `'${s}'`).join(", ")})`);
+const sumWhere = (condition: SQL) => sql`coalesce(sum(messages) filter (where ${condition}), 0)::text`;
+const AGG_COUNTERS = sql`${sumWhere(aggStatusIs("DELIVRD"))} as delivered,
+  ${sumWhere(aggStatusIs("UNDELIV", "REJECTD", "UNKNOWN"))} as undelivered,
+  ${sumWhere(aggStatusIs("pending", "sent"))} as pending,
+  ${sumWhere(aggStatusIs("EXPIRED"))} as expired,
+  ${sumWhere(aggStatusIs("failed"))} as not_billed,
+  coalesce(sum(cost), 0)::text as total_cost`;
+type AggRow = { delivered: string; undelivered: string; pending: string; expired: string; not_billed: string; total_cost: string };
+const countsOf = (r: AggRow): Counts => ({
+  delivered: Number(r.delivered),
+  undelivered: Number(r.undelivered),
+  pending: Number(r.pending),
+  expired: Number(r.expired),
+  notBilled: Number(r.not_billed),
+  totalCost: r.total_cost,
+});
+
+/** `scan`: count the messages even when the aggregates could answer (tests compare the two). */
+export type StatsOptions = { scan?: boolean };
+const useAggregates = (filter: MessageFilter, options: StatsOptions) => !options.scan && aggregatesAnswer(filter);
 
 type Counts = { delivered: number; undelivered: number; pending: number; expired: number; notBilled: number; totalCost: string };
 const NONE: Counts = { delivered: 0, undelivered: 0, pending: 0, expired: 0, notBilled: 0, totalCost: "0" };
@@ -77,9 +110,11 @@ async function currencyOf(db: Db, workspaceId: number): Promise<string> {
 const periodOf = (range: DateRange) => ({ from: range.from, to: range.to });
 
 // GET /sms/stats
-export async function smsStats(db: Db, scope: MessageScope, filter: MessageFilter) {
+export async function smsStats(db: Db, scope: MessageScope, filter: MessageFilter, options: StatsOptions = {}) {
   const [[counts], currency] = await Promise.all([
-    db.select(COUNTERS).from(messages).where(filter.where(scope)),
+    useAggregates(filter, options)
+      ? executeRows<AggRow>(db, sql`select ${AGG_COUNTERS} from ${aggregateRows(scope, filter)}`).then((rows) => rows.map(countsOf))
+      : db.select(COUNTERS).from(messages).where(filter.where(scope)),
     currencyOf(db, scope.workspaceId),
   ]);
   return { status: true as const, stats: toStats(counts ?? NONE, currency), period: periodOf(filter.range) };
@@ -89,13 +124,18 @@ export async function smsStats(db: Db, scope: MessageScope, filter: MessageFilte
 const day = sql<string>`to_char(${messages.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
 
 // GET /sms/stats/daily — every day of the period, empty ones included, ascending
-export async function dailyStats(db: Db, scope: MessageScope, filter: MessageFilter) {
+export async function dailyStats(db: Db, scope: MessageScope, filter: MessageFilter, options: StatsOptions = {}) {
   const [rows, currency] = await Promise.all([
-    db
-      .select({ day, ...COUNTERS })
-      .from(messages)
-      .where(filter.where(scope))
-      .groupBy(day),
+    useAggregates(filter, options)
+      ? executeRows<AggRow & { day: string }>(
+          db,
+          sql`select to_char(day, 'YYYY-MM-DD') as day, ${AGG_COUNTERS} from ${aggregateRows(scope, filter)} group by day`,
+        ).then((rows) => rows.map((r) => ({ day: r.day, ...countsOf(r) })))
+      : db
+          .select({ day, ...COUNTERS })
+          .from(messages)
+          .where(filter.where(scope))
+          .groupBy(day),
     currencyOf(db, scope.workspaceId),
   ]);
   const byDay = new Map(rows.map((r) => [r.day, r]));
@@ -106,14 +146,23 @@ export async function dailyStats(db: Db, scope: MessageScope, filter: MessageFil
 const country = sql<string>`coalesce(${messages.country}, ${sql.raw(`'${UNKNOWN_COUNTRY}'`)})`;
 
 // GET /sms/stats/by-country — most total_sent first (then by code, for a stable order)
-export async function statsByCountry(db: Db, scope: MessageScope, filter: MessageFilter) {
+export async function statsByCountry(db: Db, scope: MessageScope, filter: MessageFilter, options: StatsOptions = {}) {
   const [rows, currency] = await Promise.all([
-    db
-      .select({ country, ...COUNTERS })
-      .from(messages)
-      .where(filter.where(scope))
-      .groupBy(country)
-      .orderBy(desc(sql`count(*)`), country),
+    useAggregates(filter, options)
+      ? // A country whose rows sum to no message has none (the scan would not list it); '' is the aggregates' "no country".
+        executeRows<AggRow & { country: string }>(
+          db,
+          sql`select coalesce(nullif(country, ''), ${UNKNOWN_COUNTRY}) as country, ${AGG_COUNTERS}
+              from ${aggregateRows(scope, filter)}
+              group by 1 having sum(messages) > 0
+              order by sum(messages) desc, 1`,
+        ).then((rows) => rows.map((r) => ({ country: r.country, ...countsOf(r) })))
+      : db
+          .select({ country, ...COUNTERS })
+          .from(messages)
+          .where(filter.where(scope))
+          .groupBy(country)
+          .orderBy(desc(sql`count(*)`), country),
     currencyOf(db, scope.workspaceId),
   ]);
   const countries = rows.map((r) => ({
