@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { bigint, date, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { workspaces } from "./accounts";
 
 export const MESSAGE_STATUSES = ["pending", "sent", "DELIVRD", "UNDELIV", "REJECTD", "EXPIRED", "UNKNOWN", "failed"] as const;

@@ -70,7 +70,7 @@ const countsOf = (r: AggRow): Counts => ({
 
 /** `scan`: count the messages even when the aggregates could answer (tests compare the two). */
 export type StatsOptions = { scan?: boolean };
-const useAggregates = (filter: MessageFilter, options: StatsOptions) => !options.scan && aggregatesAnswer(filter);
+const readsAggregates = (filter: MessageFilter, options: StatsOptions) => !options.scan && aggregatesAnswer(filter);
 
 type Counts = { delivered: number; undelivered: number; pending: number; expired: number; notBilled: number; totalCost: string };
 const NONE: Counts = { delivered: 0, undelivered: 0, pending: 0, expired: 0, notBilled: 0, totalCost: "0" };
@@ -112,7 +112,7 @@ const periodOf = (range: DateRange) => ({ from: range.from, to: range.to });
 // GET /sms/stats
 export async function smsStats(db: Db, scope: MessageScope, filter: MessageFilter, options: StatsOptions = {}) {
   const [[counts], currency] = await Promise.all([
-    useAggregates(filter, options)
+    readsAggregates(filter, options)
       ? executeRows<AggRow>(db, sql`select ${AGG_COUNTERS} from ${aggregateRows(scope, filter)}`).then((rows) => rows.map(countsOf))
       : db.select(COUNTERS).from(messages).where(filter.where(scope)),
     currencyOf(db, scope.workspaceId),
@@ -126,7 +126,7 @@ const day = sql<string>`to_char(${messages.createdAt} at time zone 'UTC', 'YYYY-
 // GET /sms/stats/daily — every day of the period, empty ones included, ascending
 export async function dailyStats(db: Db, scope: MessageScope, filter: MessageFilter, options: StatsOptions = {}) {
   const [rows, currency] = await Promise.all([
-    useAggregates(filter, options)
+    readsAggregates(filter, options)
       ? executeRows<AggRow & { day: string }>(
           db,
           sql`select to_char(day, 'YYYY-MM-DD') as day, ${AGG_COUNTERS} from ${aggregateRows(scope, filter)} group by day`,
@@ -148,7 +148,7 @@ const country = sql<string>`coalesce(${messages.country}, ${sql.raw(`'${UNKNOWN_
 // GET /sms/stats/by-country — most total_sent first (then by code, for a stable order)
 export async function statsByCountry(db: Db, scope: MessageScope, filter: MessageFilter, options: StatsOptions = {}) {
   const [rows, currency] = await Promise.all([
-    useAggregates(filter, options)
+    readsAggregates(filter, options)
       ? // A country whose rows sum to no message has none (the scan would not list it); '' is the aggregates' "no country".
         executeRows<AggRow & { country: string }>(
           db,
