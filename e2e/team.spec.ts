@@ -47,7 +47,9 @@ test.describe("the team", () => {
     await theirs.getByLabel("Name").fill("Ivy Invitee");
     await theirs.getByLabel("Password").fill(INVITEE_PASSWORD);
     await theirs.getByRole("button", { name: "Create account and join" }).click();
-    await expect(theirs.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    // Signed in, in the organization, on the portal's first page.
+    await expect(theirs).toHaveURL(/\/$/);
+    await expect(theirs.getByRole("banner").getByRole("link", { name: /Ivy Invitee/ })).toBeVisible();
 
     // What a Developer sees: keys, no Billing, no Audit log; the team, without changes.
     const nav = theirs.getByRole("navigation", { name: "Main" });
@@ -68,7 +70,7 @@ test.describe("the team", () => {
     expect(await seriousViolations(page)).toEqual([]);
     await changeRole(page, email, "Viewer");
     await theirs.goto("/");
-    await expect(theirs.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await expect(theirs.getByRole("banner").getByRole("link", { name: /Ivy Invitee/ })).toBeVisible();
     await expect(theirs.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API keys" })).toHaveCount(0);
     expect((await theirs.goto("/settings/api-keys"))?.status()).toBe(404);
 
