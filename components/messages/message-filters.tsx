@@ -2,7 +2,7 @@ import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { PERIODS, STATUS_FILTERS } from "@/lib/sms/filters";
 
-const PERIOD_LABELS: Record<(typeof PERIODS)[number], string> = {
+export const PERIOD_LABELS: Record<(typeof PERIODS)[number], string> = {
   today: "Today",
   yesterday: "Yesterday",
   "7d": "Last 7 days",
