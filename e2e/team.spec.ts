@@ -34,6 +34,8 @@ test.describe("the team", () => {
     page,
     browser,
   }) => {
+    // The whole story in two browsers, with four axe scans: more than the default minute on a busy machine.
+    test.setTimeout(180_000);
     const email = `${uniqueName("dev").replace(/\s+/g, "-").toLowerCase()}@example.test`;
     const link = await invite(page, email, "Developer");
     await expect(page.getByRole("table", { name: "Pending invitations" })).toContainText(email);

@@ -81,10 +81,7 @@ export function TeamView({
           <thead className={tableHeadClass}>
             <tr>
               <th scope="col" className="px-3 py-2">
-                Name
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Email
+                Member
               </th>
               <th scope="col" className="px-3 py-2">
                 Role
@@ -95,7 +92,7 @@ export function TeamView({
               <th scope="col" className="px-3 py-2">
                 Last sign-in
               </th>
-              <th scope="col" className="px-3 py-2">
+              <th scope="col" className="hidden px-3 py-2 md:table-cell">
                 Joined
               </th>
               {manage ? (
@@ -108,17 +105,19 @@ export function TeamView({
           <tbody className="divide-y divide-slate-100">
             {members.map((m) => (
               <tr key={m.userId}>
-                <td className="px-3 py-2 font-medium whitespace-nowrap">
-                  {m.name}
-                  {m.userId === me ? <span className="ml-1 text-xs font-normal text-slate-600">(you)</span> : null}
+                <td className="px-3 py-2 whitespace-nowrap">
+                  <div className="font-medium">
+                    {m.name}
+                    {m.userId === me ? <span className="ml-1 text-xs font-normal text-slate-600">(you)</span> : null}
+                  </div>
+                  <div className="text-slate-600">{m.email}</div>
                 </td>
-                <td className="px-3 py-2 break-all">{m.email}</td>
                 <td className="px-3 py-2">
                   <Badge tone={m.role === "owner" ? "purple" : m.role === "admin" ? "indigo" : "slate"}>{ROLE_LABELS[m.role]}</Badge>
                 </td>
                 <td className="px-3 py-2">{m.twoFactor ? <Badge tone="green">On</Badge> : <Badge tone="slate">Off</Badge>}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(m.lastSignInAt, "Never")}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{formatDate(m.joinedAt)}</td>
+                <td className="hidden px-3 py-2 whitespace-nowrap md:table-cell">{formatDate(m.joinedAt)}</td>
                 {manage ? (
                   <td className="px-3 py-2 text-right">
                     <Menu
@@ -167,9 +166,9 @@ export function TeamView({
               <tbody className="divide-y divide-slate-100">
                 {invitations.map((i) => (
                   <tr key={i.id}>
-                    <td className="px-3 py-2 break-all">{i.email}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{i.email}</td>
                     <td className="px-3 py-2">{ROLE_LABELS[i.role]}</td>
-                    <td className="px-3 py-2">{i.invitedBy ?? "—"}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{i.invitedBy ?? "—"}</td>
                     <td className="px-3 py-2 whitespace-nowrap">
                       {i.status === "expired" ? <Badge tone="amber">Expired</Badge> : formatDateTime(i.expiresAt)}
                     </td>
