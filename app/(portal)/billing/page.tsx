@@ -6,6 +6,7 @@ import { PaymentsTable } from "@/components/billing/payments-table";
 import { PricesTable } from "@/components/billing/prices-table";
 import { TopUp } from "@/components/billing/top-up";
 import { getDb } from "@/db";
+import { balanceState } from "@/lib/billing/alert";
 import { billingSummary, paymentPage, priceTable } from "@/lib/billing/queries";
 import { formatDateTime } from "@/lib/format/dates";
 import { formatMoney } from "@/lib/format/money";
@@ -19,14 +20,15 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   const context = await requirePortalContext("billing.page");
   const db = await getDb();
   const { page } = firstValues(await searchParams);
-  const [summary, payments, prices] = await Promise.all([
+  const [summary, state, payments, prices] = await Promise.all([
     billingSummary(db, context.workspaceId, context.organizationId),
+    // The Dashboard's credit warning, from the same function.
+    balanceState(db, context.workspaceId),
     paymentPage(db, context.workspaceId, Number(page ?? 1)),
     priceTable(db),
   ]);
   if (!summary) notFound();
   const { threshold } = summary;
-  const state = { ...summary, low: threshold !== null && summary.balance <= threshold, blocked: summary.balance <= 0 };
   const canTopUp = hasPortalRight(context.role, "billing.topup");
   const canManage = hasPortalRight(context.role, "billing.manage");
   const workspace = { id: context.workspaceId, name: context.workspace.name, currency: summary.currency };
