@@ -508,3 +508,73 @@ export async function scenario8(ctx) {
     measured(8, label, `${big.toLocaleString("en-US")} keys: full response time`, b, { format: "ms", unit: "ms" }),
   );
 }
+
+// 11. A workspace with 1,000,000 messages over 90 days must feel like one with 10,000: the server time of
+// the dashboard (`/`), the statistics page (`/statistics`, when the route answers 200) and
+// GET /api/v1/sms/stats?period=30d, small and big workspace alternately. Short mode uses 50,000 for the big one.
+export async function scenario11(ctx) {
+  const { setup, params } = ctx;
+  const small = setup.statsRows.small;
+  const big = setup.statsRows.big;
+  const n = (x) => x.toLocaleString("en-US");
+  const label = `Statistics: ${n(small)} vs ${n(big)} messages over 90 days`;
+  if (big < 1_000_000) ctx.log(`  short mode: the big workspace has ${n(big)} messages, not 1,000,000`);
+  const cookie = (workspace) => `${setup.session.name}=${setup.session.value}; workspace=${workspace}`;
+  const page = (path) => (side) => ({
+    url: at(ctx, path),
+    headers: { cookie: cookie(side === "big" ? setup.workspaces.statsBig : setup.workspaces.statsSmall) },
+  });
+  const api = (side) => ({
+    url: at(ctx, "/api/v1/sms/stats?period=30d"),
+    headers: apiKey(side === "big" ? setup.keys.statsBig.secret : setup.keys.statsSmall.secret),
+  });
+  const get = async ({ url, headers }) => {
+    const start = process.hrtime.bigint();
+    const r = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(60_000) });
+    const text = await r.text();
+    return { status: r.status, text, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+  };
+  const targets = [
+    { name: "dashboard /", request: page("/"), dashboard: true },
+    { name: "statistics page /statistics", request: page("/statistics") },
+    { name: "GET /sms/stats?period=30d", request: api },
+  ];
+  for (const target of targets) {
+    const probe = await get(target.request("small"));
+    if (probe.status !== 200) {
+      const note = `answers ${probe.status} (not built yet?): skipped`;
+      ctx.log(`  ${target.name} ${note}`);
+      ctx.rows.push(failed(11, label, `${target.name}: time ratio`, note, { status: "skipped" }));
+      continue;
+    }
+    if ((await get(target.request("big"))).status !== 200) throw new Error(`${target.name}: the big workspace does not answer 200`);
+    for (let i = 0; i < 3; i++) {
+      await get(target.request("small"));
+      await get(target.request("big"));
+    }
+    const a = [];
+    const b = [];
+    const ratio = [];
+    for (let i = 0; i < params.pagePairs; i++) {
+      const ta = [];
+      const tb = [];
+      for (let k = 0; k < params.pageRequests; k++) ta.push((await get(target.request("small"))).ms);
+      for (let k = 0; k < params.pageRequests; k++) tb.push((await get(target.request("big"))).ms);
+      a.push(median(ta));
+      b.push(median(tb));
+      ratio.push(median(tb) / median(ta));
+    }
+    ctx.log(
+      `  ${target.name}: ${n(small)} ${median(a).toFixed(1)} ms, ${n(big)} ${median(b).toFixed(1)} ms, ratio ${median(ratio).toFixed(2)}`,
+    );
+    ctx.rows.push(
+      measured(11, label, `${target.name}: time ratio (${n(big)} / ${n(small)})`, ratio, { target: { op: "<=", value: 1.5 } }),
+      measured(11, label, `${target.name}: ${n(small)} messages`, a, { format: "ms", unit: "ms" }),
+      measured(11, label, `${target.name}: ${n(big)} messages`, b, {
+        format: "ms",
+        unit: "ms",
+        ...(target.dashboard ? { target: { op: "<", value: 300 } } : {}),
+      }),
+    );
+  }
+}

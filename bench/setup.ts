@@ -7,7 +7,8 @@
  *
  * Env: BENCH_DATABASE_URL or BENCH_PGLITE_DIR, BENCH_OUT, AUTH_SECRET,
  * KEY_ENCRYPTION_KEY, BENCH_EXPORT_BIG / BENCH_EXPORT_SMALL (message rows),
- * BENCH_BULK_KEYS (keys in the big keys workspace).
+ * BENCH_BULK_KEYS (keys in the big keys workspace), BENCH_STATS_BIG / BENCH_STATS_SMALL
+ * (messages over 90 days in the statistics scenario's two workspaces).
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
@@ -17,6 +18,7 @@ import { seedIfEmpty } from "@/db/seed";
 import { apiKeys, ledgerEntries, users, workspaces } from "@/db/schema";
 import { createKeyInputSchema, type CreateKeyInput } from "@/lib/keys/schemas";
 import { createKey } from "@/lib/keys/service";
+import { foldMessageStats } from "@/lib/sms/aggregates";
 import { contextFor } from "@/lib/workspaces/context";
 import { databaseVersion, openBenchDatabase, writeResult } from "./db";
 
@@ -37,6 +39,8 @@ async function main() {
   const exportBig = count("BENCH_EXPORT_BIG", 1_000_000);
   const exportSmall = count("BENCH_EXPORT_SMALL", 10_000);
   const bulkKeys = count("BENCH_BULK_KEYS", 10_000);
+  const statsBig = count("BENCH_STATS_BIG", 1_000_000);
+  const statsSmall = count("BENCH_STATS_SMALL", 10_000);
   const authSecret = process.env.AUTH_SECRET;
   if (!authSecret || !process.env.KEY_ENCRYPTION_KEY) throw new Error("AUTH_SECRET and KEY_ENCRYPTION_KEY must be set");
 
@@ -60,6 +64,8 @@ async function main() {
     const keys10k = await newWorkspace(`Bench: ${bulkKeys} keys`);
     const exportBigWs = await newWorkspace(`Bench: ${exportBig} messages`);
     const exportSmallWs = await newWorkspace(`Bench: ${exportSmall} messages`);
+    const statsBigWs = await newWorkspace(`Bench: ${statsBig} messages over 90 days`);
+    const statsSmallWs = await newWorkspace(`Bench: ${statsSmall} messages over 90 days`);
 
     // The send scenario's live workspace never runs dry; balance = Σ ledger holds.
     await db.transaction(async (tx) => {
@@ -95,6 +101,9 @@ async function main() {
       // Scenario 7: one reader per export workspace
       exportBig: await create(exportBigWs, { name: "Bench: export reader", permissions: ["sms.read"] }),
       exportSmall: await create(exportSmallWs, { name: "Bench: export reader", permissions: ["sms.read"] }),
+      // Scenario 11: one statistics reader per workspace
+      statsBig: await create(statsBigWs, { name: "Bench: statistics reader", permissions: ["sms.read"] }),
+      statsSmall: await create(statsSmallWs, { name: "Bench: statistics reader", permissions: ["sms.read"] }),
     };
 
     // Scenario 8: the keys page of a workspace with 10 keys and one with 10,000 (hashes of
@@ -106,6 +115,10 @@ async function main() {
     const exportStarted = Date.now();
     await insertMessages(db, exportBigWs, exportBig);
     await insertMessages(db, exportSmallWs, exportSmall);
+    // Scenario 11: 90 days of mixed traffic (the triggers write the aggregates' deltas; the fold job or this fold moves them).
+    await insertStatsMessages(db, statsBigWs, statsBig);
+    await insertStatsMessages(db, statsSmallWs, statsSmall);
+    await foldMessageStats(db);
     const messagesSeconds = (Date.now() - exportStarted) / 1000;
     await db.execute(sql`analyze`);
 
@@ -132,7 +145,16 @@ async function main() {
       version: await databaseVersion(db),
       driver: database.driver,
       ownerId: owner.id,
-      workspaces: { main: main.id, keys10, keys10k, exportBig: exportBigWs, exportSmall: exportSmallWs },
+      workspaces: {
+        main: main.id,
+        keys10,
+        keys10k,
+        exportBig: exportBigWs,
+        exportSmall: exportSmallWs,
+        statsBig: statsBigWs,
+        statsSmall: statsSmallWs,
+      },
+      statsRows: { big: statsBig, small: statsSmall },
       keyCounts: Object.fromEntries(counted.map((r) => [r.id, r.n])),
       keys,
       exportRows: { big: exportBig, small: exportSmall, from, to },
@@ -181,6 +203,27 @@ async function insertMessages(db: Db, workspaceId: number, n: number) {
          lateral (select now() - make_interval(secs => g * ${step}::float8) as at) t,
          lateral (select case when g % 100 < 94 then 'DELIVRD' when g % 100 < 97 then 'UNDELIV'
                               when g % 100 < 98 then 'REJECTD' when g % 100 < 99 then 'EXPIRED' else 'UNKNOWN' end as status) s`);
+}
+
+/** `n` live and test messages spread evenly over the last 90 days, across six countries (one unknown) and every status. */
+async function insertStatsMessages(db: Db, workspaceId: number, n: number) {
+  if (n === 0) return;
+  const step = (90 * DAY_SECONDS) / n;
+  await db.execute(sql`
+    insert into messages (message_id, workspace_id, key_id, mode, source, recipient, country, sender_id, body, encoding, segments,
+                          cost, currency, status, status_code, created_at, updated_at)
+    select 'api_' || ${workspaceId}::text || '_' || (1800000000000000000 + g)::text || '_' || lpad(to_hex(g), 16, '0'),
+           ${workspaceId}::int, null, case when g % 20 = 0 then 'test' else 'live' end, 'api',
+           '+4474002' || lpad((g % 100000)::text, 5, '0'),
+           (array['GB', 'GB', 'GB', 'US', 'FR', 'DE', 'ES', null])[1 + g % 8], 'Acme',
+           'Statistics message ' || g, 'GSM-7', 1 + g % 3,
+           case when s.status = 'failed' then 0 else 0.04010 * (1 + g % 3) end, 'EUR',
+           s.status, null, t.at, t.at
+    from generate_series(1, ${n}::int) as g,
+         lateral (select now() - make_interval(secs => g * ${step}::float8) as at) t,
+         lateral (select case when g % 100 < 90 then 'DELIVRD' when g % 100 < 94 then 'UNDELIV' when g % 100 < 95 then 'REJECTD'
+                              when g % 100 < 96 then 'EXPIRED' when g % 100 < 97 then 'UNKNOWN' when g % 100 < 98 then 'failed'
+                              when g % 100 < 99 then 'sent' else 'pending' end as status) s`);
 }
 
 main().catch((error) => {

@@ -19,7 +19,17 @@ import os from "node:os";
 import path from "node:path";
 import { headerLines, markdownTable, measured, failed, writeResults } from "../bench/lib/report.mjs";
 import { cleanup, freePort, installSignalHandlers, onCleanup, runTsx, startServer, waitForIdle } from "../bench/lib/proc.mjs";
-import { scenario1, scenario10, scenario3, scenario4, scenario5, scenario6, scenario7, scenario8 } from "../bench/scenarios.mjs";
+import {
+  scenario1,
+  scenario10,
+  scenario11,
+  scenario3,
+  scenario4,
+  scenario5,
+  scenario6,
+  scenario7,
+  scenario8,
+} from "../bench/scenarios.mjs";
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -47,6 +57,9 @@ const PARAMS = short
       lookupCalls: 300,
       exportBig: 100_000,
       exportSmall: 1_000,
+      // Short mode: 50,000 messages stand in for the 1,000,000 (the output says so).
+      statsBig: 50_000,
+      statsSmall: 10_000,
       bulkKeys: 10_000,
       drainMaxMs: 10_000,
       probeTimeoutMs: 10_000,
@@ -67,6 +80,8 @@ const PARAMS = short
       lookupCalls: 2000,
       exportBig: 1_000_000,
       exportSmall: 10_000,
+      statsBig: 1_000_000,
+      statsSmall: 10_000,
       bulkKeys: 10_000,
       drainMaxMs: 120_000,
       probeTimeoutMs: 60_000,
@@ -218,6 +233,8 @@ async function main() {
       BENCH_EXPORT_BIG: String(PARAMS.exportBig),
       BENCH_EXPORT_SMALL: String(PARAMS.exportSmall),
       BENCH_BULK_KEYS: String(PARAMS.bulkKeys),
+      BENCH_STATS_BIG: String(PARAMS.statsBig),
+      BENCH_STATS_SMALL: String(PARAMS.statsSmall),
     },
     "setup",
   );
@@ -286,7 +303,7 @@ async function main() {
     );
   });
 
-  const httpScenarios = [1, 10, 3, 4, 5, 6, 7, 8].filter(wants);
+  const httpScenarios = [1, 10, 3, 4, 5, 6, 7, 8, 11].filter(wants);
   if (httpScenarios.length > 0) {
     const taken = new Set();
     const serverEnv = { ...baseEnv, ...db.server, REDIS_URL: redisUrl, BENCH_ROUTES: "true" };
@@ -326,6 +343,7 @@ async function main() {
     await run(3, "logging on vs off the record", () => scenario3(ctx), idle);
     await run(4, "HMAC-signed vs unsigned", () => scenario4(ctx), idle);
     await run(8, "keys page with 10 vs 10,000 keys", () => scenario8(ctx), idle);
+    await run(11, "dashboard, statistics and /sms/stats with 10,000 vs 1,000,000 messages", () => scenario11(ctx), idle);
     await run(7, "CSV export", () => scenario7(ctx), idle);
     await run(6, "revoke on A, poll B", () => scenario6(ctx), idle);
     await run(5, "POST /sms/send", () => scenario5(ctx), idle);
