@@ -165,3 +165,36 @@ export const MUTATION_CASES: Record<string, MutationCase[]> = {
 
 /** Functions the scan finds that write no audit event, each with its reason. */
 export const NOT_AUDITED: Record<string, string> = {};
+
+/**
+ * Mutations that landed before this register, still without their cases. The
+ * completeness test lets them pass the registration check for now and skips
+ * "every action is exercised" while this list is not empty. Each one needs its
+ * case(s) in MUTATION_CASES (or a reason in NOT_AUDITED): move it there, never
+ * add to this list.
+ */
+export const AWAITING_CASES: readonly string[] = [
+  "lib/auth/account.ts#changePassword",
+  "lib/auth/account.ts#signOutEverywhere",
+  "lib/auth/account.ts#updateAccountName",
+  "lib/auth/sign-in.ts#signInWithSecondFactor",
+  "lib/auth/sign-up.ts#signUp",
+  "lib/auth/two-factor.ts#confirmTwoFactorSetup",
+  "lib/auth/two-factor.ts#regenerateRecoveryCodes",
+  "lib/auth/two-factor.ts#setTwoFactorRequirement",
+  "lib/auth/two-factor.ts#startTwoFactorSetup",
+  "lib/auth/two-factor.ts#turnOffTwoFactor",
+  "lib/portal/server-actions/sign-up.ts#signUpServerAction",
+  "lib/portal/sign-up.ts#signUpAction",
+  "lib/team/invitations.ts#acceptInvitation",
+  "lib/team/invitations.ts#createInvitation",
+  "lib/team/invitations.ts#revokeInvitation",
+  "lib/team/members.ts#changeMemberRole",
+  "lib/team/members.ts#removeMember",
+  "lib/webhooks/form-service.ts#clearWebhookSigningSecret",
+  "lib/webhooks/form-service.ts#saveWebhookForm",
+  "lib/webhooks/form-service.ts#sendPortalTestEvent",
+  "lib/workspaces/manage.ts#archiveWorkspace",
+  "lib/workspaces/manage.ts#createWorkspace",
+  "lib/workspaces/manage.ts#renameWorkspace",
+];

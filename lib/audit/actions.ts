@@ -8,13 +8,14 @@
  * tests/audit-mutations.ts (lib/audit/completeness.test.ts fails until you do).
  */
 
-export const AUDIT_TARGET_TYPES = ["api_key", "workspace", "member", "organization", "invitation"] as const;
+export const AUDIT_TARGET_TYPES = ["api_key", "workspace", "member", "user", "organization", "invitation"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export const AUDIT_TARGET_LABELS: Record<AuditTargetType, string> = {
   api_key: "API key",
   workspace: "Workspace",
   member: "Member",
+  user: "Person",
   organization: "Organization",
   invitation: "Invitation",
 };
@@ -29,6 +30,24 @@ export const AUDIT_ACTIONS = {
   "workspace.update": { target: "workspace", label: "Workspace settings changed" },
   "webhooks.update": { target: "workspace", label: "Webhook settings changed (live)" },
   "webhooks.update_test": { target: "workspace", label: "Webhook settings changed (test)" },
+  "workspace.create": { target: "workspace", label: "Workspace created" },
+  "workspace.rename": { target: "workspace", label: "Workspace renamed" },
+  "workspace.archive": { target: "workspace", label: "Workspace archived" },
+  "organization.create": { target: "organization", label: "Organization created" },
+  "organization.update": { target: "organization", label: "Organization settings changed" },
+  "member.invited": { target: "invitation", label: "Member invited" },
+  "member.invitation_revoked": { target: "invitation", label: "Invitation revoked" },
+  "member.joined": { target: "member", label: "Member joined" },
+  "member.role_changed": { target: "member", label: "Member's role changed" },
+  "member.removed": { target: "member", label: "Member removed" },
+  "account.update": { target: "user", label: "Account changed" },
+  "account.password_change": { target: "user", label: "Password changed" },
+  "account.sign_out_everywhere": { target: "user", label: "Signed out everywhere" },
+  "account.two_factor_setup": { target: "user", label: "Two-factor setup started" },
+  "account.two_factor_setup_cancel": { target: "user", label: "Two-factor setup cancelled" },
+  "account.two_factor_enable": { target: "user", label: "Two-factor sign-in turned on" },
+  "account.two_factor_disable": { target: "user", label: "Two-factor sign-in turned off" },
+  "account.recovery_codes_regenerate": { target: "user", label: "Recovery codes regenerated" },
   "auth.sign_in": { target: "member", label: "Signed in" },
   "auth.sign_in_failed": { target: "member", label: "Failed sign-in" },
 } as const satisfies Record<string, { target: AuditTargetType; label: string }>;
