@@ -179,6 +179,8 @@ export const AWAITING_CASES: readonly string[] = [
   "lib/auth/account.ts#updateAccountName",
   "lib/auth/sign-in.ts#signInWithSecondFactor",
   "lib/auth/sign-up.ts#signUp",
+  "lib/billing/top-up.ts#setLowBalanceAlert",
+  "lib/billing/top-up.ts#topUp",
   "lib/auth/two-factor.ts#confirmTwoFactorSetup",
   "lib/auth/two-factor.ts#regenerateRecoveryCodes",
   "lib/auth/two-factor.ts#setTwoFactorRequirement",

@@ -48,6 +48,8 @@ export const AUDIT_ACTIONS = {
   "account.two_factor_enable": { target: "user", label: "Two-factor sign-in turned on" },
   "account.two_factor_disable": { target: "user", label: "Two-factor sign-in turned off" },
   "account.recovery_codes_regenerate": { target: "user", label: "Recovery codes regenerated" },
+  "billing.top_up": { target: "workspace", label: "Balance topped up" },
+  "billing.low_balance_alert": { target: "workspace", label: "Low balance alert changed" },
   "auth.sign_in": { target: "member", label: "Signed in" },
   "auth.sign_in_failed": { target: "member", label: "Failed sign-in" },
 } as const satisfies Record<string, { target: AuditTargetType; label: string }>;
