@@ -66,7 +66,8 @@ test("a test send appears under Test data only, with its status history and deli
   const csv = await (await file.createReadStream()).toArray();
   const text = Buffer.concat(csv).toString("utf8");
   expect(text.split("\r\n")[0]).toBe(
-    "id,source,message_id,recipient,country,sender_id,status,status_code,segments,cost,currency,sent_at,delivered_at",
+    "id,source,message_id,recipient,country,sender_id,status,status_code,segments,cost,currency,sent_at,delivered_at" +
+      ",failure_category,failure_retryable,failure_description,failure_action",
   );
   expect(text).toContain(messages[0].message_id);
   expect(text).not.toContain("E2E messages page");

@@ -13,6 +13,7 @@ export const DELIVERY_FIELD_HINTS: Record<DeliveryField, string> = {
   cost: "What it cost",
   timestamp: "When the status came",
   workspace_id: "This workspace's id",
+  failure: "Why it was not delivered, and what to do",
 };
 
 /** Whether a signing secret is set, and since when; never the secret. */

@@ -166,6 +166,45 @@ describe("GET /sms/status/:message_id", () => {
   });
 });
 
+describe("failure (ours): why a message was not delivered and what to do", () => {
+  const UNREACHABLE = {
+    category: "unreachable",
+    retryable: true,
+    description: "The phone could not be reached: it may be off, out of coverage or unable to receive SMS.",
+    action: "Send it again later; if it keeps failing, confirm the number with the recipient.",
+  };
+  const NOT_DELIVERED = new Set(["UNDELIV", "REJECTD", "EXPIRED", "UNKNOWN", "failed"]);
+
+  it("is on the status of every message that was not delivered, from its status code", async () => {
+    expect((await status(live[1].messageId)).body.message.failure).toEqual(UNREACHABLE);
+    expect((await status(live[2].messageId)).body.message.failure).toMatchObject({ category: "carrier_rejected", retryable: false });
+    expect((await status(live[3].messageId)).body.message.failure).toMatchObject({ category: "blocked_country", retryable: false });
+    expect((await status(live[4].messageId)).body.message.failure).toMatchObject({ category: "expired", retryable: true });
+    expect((await status(live[7].messageId)).body.message.failure).toMatchObject({ category: "unknown" });
+  });
+
+  it("is absent (no key) from a delivered message and from one still pending or sent", async () => {
+    for (const m of [live[0], live[5], live[6]]) {
+      expect((await status(m.messageId)).body.message, m.status).not.toHaveProperty("failure");
+    }
+  });
+
+  it("is in the lists and the unified list, equal to the status's, on exactly the messages not delivered", async () => {
+    for (const res of [await list("?period=30d"), await unified("?period=30d")]) {
+      expect(res.status).toBe(200);
+      expect(res.body.messages.length).toBeGreaterThanOrEqual(9);
+      for (const m of res.body.messages) {
+        if (!NOT_DELIVERED.has(m.status)) {
+          expect(m, m.status).not.toHaveProperty("failure");
+          continue;
+        }
+        const id = m.client_message_id ?? m.id;
+        expect(m.failure, m.status).toEqual((await status(id)).body.message.failure);
+      }
+    }
+  });
+});
+
 describe("GET /sms/messages", () => {
   it("lists the last 7 days' API messages, newest first, in the documented shape", async () => {
     const res = await list();

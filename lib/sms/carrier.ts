@@ -40,7 +40,8 @@ function pick(outcomes: Outcome[]): FinalReport {
   return outcomes[outcomes.length - 1].status;
 }
 
-const STATUS_CODES: Record<FinalReport, string> = {
+/** The status code the simulator and the sandbox report with each final status (lib/sms/status-codes.ts explains them). */
+export const STATUS_CODES: Record<FinalReport, string> = {
   DELIVRD: "000",
   UNDELIV: "001",
   REJECTD: "002",
@@ -82,12 +83,15 @@ export class CarrierSimulator implements Carrier {
   }
 }
 
-/** Magic recipients for deterministic tests in test mode (docs/api-v1.md §6). */
-export const MAGIC_RECIPIENTS: Record<string, FinalReport | null> = {
-  "+15005550001": "UNDELIV",
-  "+15005550002": "REJECTD",
-  "+15005550003": "EXPIRED",
-  "+15005550004": null,
+/** Magic recipients for deterministic tests in test mode (docs/api-v1.md §6); `status: null` never reports. */
+export const MAGIC_RECIPIENTS: Record<string, { status: FinalReport | null; statusCode: string }> = {
+  "+15005550001": { status: "UNDELIV", statusCode: STATUS_CODES.UNDELIV },
+  "+15005550002": { status: "REJECTD", statusCode: STATUS_CODES.REJECTD },
+  "+15005550003": { status: "EXPIRED", statusCode: STATUS_CODES.EXPIRED },
+  "+15005550004": { status: null, statusCode: "" },
+  // The failures a person must act on differently: opted out, and a number not in service.
+  "+15005550005": { status: "REJECTD", statusCode: "005" },
+  "+15005550006": { status: "UNDELIV", statusCode: "006" },
 };
 
 /**
@@ -110,8 +114,8 @@ export class Sandbox implements Carrier {
         carrierMessageId: "sandbox-" + randomBytes(8).toString("hex"),
       })),
       reports: messages.map((m) => {
-        const status = m.recipient in MAGIC_RECIPIENTS ? MAGIC_RECIPIENTS[m.recipient] : "DELIVRD";
-        return { messageId: m.messageId, status, statusCode: status ? STATUS_CODES[status] : "", afterMs };
+        const magic = Object.hasOwn(MAGIC_RECIPIENTS, m.recipient) ? MAGIC_RECIPIENTS[m.recipient] : null;
+        return { messageId: m.messageId, ...(magic ?? { status: "DELIVRD" as const, statusCode: STATUS_CODES.DELIVRD }), afterMs };
       }),
     };
   }

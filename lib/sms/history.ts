@@ -6,12 +6,12 @@
 import { stringify } from "csv-stringify/sync";
 import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
-import { messages } from "@/db/schema";
+import { messages, type MessageStatus } from "@/db/schema";
 import { ServiceError } from "@/lib/errors/service-error";
 import { log } from "@/lib/log";
 import type { DateRange, MessageFilter, MessageScope, PagedFilter } from "./filters";
 import { E164 } from "./phone";
-import { explainStatusCode } from "./status-codes";
+import { explainStatusCode, failureOf, type Failure } from "./status-codes";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 // NULLS LAST as in the index messages_by_workspace_time (drizzle's .desc()), so
@@ -38,7 +38,14 @@ export async function messageStatus(db: Db, scope: MessageScope, messageId: stri
     cost: Number(m.cost),
     created_at: m.createdAt.toISOString(),
     delivered_at: iso(m.deliveredAt),
+    ...failureField(m.status, m.statusCode),
   };
+}
+
+/** `failure` (ours) on a message that was not delivered; no key at all otherwise. */
+function failureField(status: MessageStatus, code: string | null): { failure?: Failure } {
+  const failure = failureOf(status, code);
+  return failure ? { failure } : {};
 }
 
 // The same index read backwards.
@@ -76,6 +83,7 @@ export async function listMessages(db: Db, scope: MessageScope, filter: PagedFil
     cost: Number(m.cost),
     created_at: m.createdAt.toISOString(),
     delivered_at: iso(m.deliveredAt),
+    ...failureField(m.status, m.statusCode),
   }));
   return { messages: list, ...envelope };
 }
@@ -95,6 +103,7 @@ export async function messagePage(db: Db, scope: MessageScope, filter: PagedFilt
     currency: m.currency,
     createdAt: m.createdAt,
     deliveredAt: m.deliveredAt,
+    failure: failureOf(m.status, m.statusCode) ?? null,
   }));
   return { rows: list, period: filter.range, ...envelope };
 }
@@ -138,6 +147,7 @@ export async function messageDetail(db: Db, scope: MessageScope, messageId: stri
     keyId: m.keyId,
     mode: m.mode,
     createdAt: m.createdAt,
+    failure: failureOf(m.status, m.statusCode) ?? null,
     steps,
   };
 }
@@ -169,6 +179,7 @@ export async function listUnified(db: Db, scope: MessageScope, filter: PagedFilt
     clicked_at: null,
     action_type: null,
     action_at: null,
+    ...failureField(m.status, m.statusCode),
   }));
   return { messages: list, ...envelope };
 }
@@ -187,6 +198,11 @@ export const EXPORT_COLUMNS = [
   "currency",
   "sent_at",
   "delivered_at",
+  // Ours, appended so that the columns above keep their positions; empty for a message that was not a failure.
+  "failure_category",
+  "failure_retryable",
+  "failure_description",
+  "failure_action",
 ];
 /** The export holds at most the newest 1,000,000 messages of the period (docs/api-v1.md §3). */
 export const EXPORT_MAX_ROWS = 1_000_000;
@@ -265,7 +281,13 @@ function csvRecord(m: ExportRow): unknown[] {
     m.currency,
     m.createdAt.toISOString(),
     iso(m.deliveredAt) ?? "",
+    // Our own table's words, not the carrier's: nothing to make formula-safe.
+    ...failureCells(failureOf(m.status, m.statusCode)),
   ];
+}
+
+function failureCells(failure: Failure | undefined): string[] {
+  return failure ? [failure.category, String(failure.retryable), failure.description, failure.action] : ["", "", "", ""];
 }
 
 // RFC 4180: CRLF between records; a cell with a comma, a quote, or a CR or LF

@@ -1,8 +1,8 @@
 /**
  * A message's life after the send, run by the real workers on the real queue
  * (docs/api-v1.md §3 statuses, §6 sandbox): pending → sent → final status, with the
- * sandbox's magic recipients giving each final status deterministically and
- * +15005550004 never getting one. Delays are shortened through the env
+ * sandbox's magic recipients giving each final status (and code) deterministically
+ * and +15005550004 never getting one. Delays are shortened through the env
  * (SANDBOX_DLR_DELAY_MS, CARRIER_SIM_LATENCY_MS); every wait is a bounded poll.
  */
 import { inArray, sql } from "drizzle-orm";
@@ -54,11 +54,12 @@ const byRecipient = (list: Row[]) => Object.fromEntries(list.map((m) => [m.recip
 
 it("moves a sandbox message to sent, then DELIVRD, and each magic recipient to its own outcome", async () => {
   const magic = Object.keys(MAGIC_RECIPIENTS);
-  expect(magic).toEqual(["+15005550001", "+15005550002", "+15005550003", "+15005550004"]);
+  expect(magic).toEqual(["+15005550001", "+15005550002", "+15005550003", "+15005550004", "+15005550005", "+15005550006"]);
+  const reporting = magic.filter((r) => r !== "+15005550004");
   const res = await send({ key: ws.test, body: { to: [NUMBERS.GB, ...magic], message: "Lifecycle", sender_id: "Acme" } });
   expect(res.status).toBe(200);
   const ids: string[] = res.body.messages.map((m: { message_id: string }) => m.message_id);
-  expect(ids).toHaveLength(5);
+  expect(ids).toHaveLength(7);
 
   // Every status the normal message shows while we watch, in order.
   const seen: string[] = [];
@@ -69,7 +70,7 @@ it("moves a sandbox message to sent, then DELIVRD, and each magic recipient to i
       if (seen.at(-1) !== status) seen.push(status);
       return list;
     },
-    (list) => [NUMBERS.GB, ...magic.slice(0, 3)].every((r) => FINAL.has(list[r].status)),
+    (list) => [NUMBERS.GB, ...reporting].every((r) => FINAL.has(list[r].status)),
     { timeoutMs: 20_000, everyMs: 25 },
   );
 
@@ -86,7 +87,10 @@ it("moves a sandbox message to sent, then DELIVRD, and each magic recipient to i
   expect(settled["+15005550001"]).toMatchObject({ status: "UNDELIV", statusCode: "001", deliveredAt: null });
   expect(settled["+15005550002"]).toMatchObject({ status: "REJECTD", statusCode: "002", deliveredAt: null });
   expect(settled["+15005550003"]).toMatchObject({ status: "EXPIRED", statusCode: "003", deliveredAt: null });
-  for (const r of magic.slice(0, 3)) expect(settled[r].sentAt).toBeInstanceOf(Date);
+  // Opted out, and a number not in service: their own codes, for their own failures (lib/sms/status-codes.ts).
+  expect(settled["+15005550005"]).toMatchObject({ status: "REJECTD", statusCode: "005", deliveredAt: null });
+  expect(settled["+15005550006"]).toMatchObject({ status: "UNDELIV", statusCode: "006", deliveredAt: null });
+  for (const r of reporting) expect(settled[r].sentAt).toBeInstanceOf(Date);
 
   // +15005550004: sent, and no report was ever scheduled for it (in a job of either shape) …
   const never = settled["+15005550004"];

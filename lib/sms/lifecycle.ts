@@ -20,6 +20,8 @@ import type { Carrier, FinalReport } from "./carrier";
 export type LifecycleDeps = { db: Db; queue: Queue; carriers: { live: Carrier; test: Carrier } };
 
 export const STUCK_AFTER_MS = 3 * 24 * 3600 * 1000;
+/** The status code of a message the finalizer gave up on (lib/sms/status-codes.ts explains it). */
+export const NO_REPORT = "NO_REPORT";
 
 /**
  * "Still pending" and "not final yet", spelled as NOT IN the other statuses.
@@ -165,7 +167,7 @@ export async function finalizeStuckMessages(deps: LifecycleDeps, now = Date.now(
     const done = await deps.db.transaction(async (tx) => {
       const rows = await tx
         .update(messages)
-        .set({ status: "UNDELIV", statusCode: "NO_REPORT", updatedAt: new Date(now) })
+        .set({ status: "UNDELIV", statusCode: NO_REPORT, updatedAt: new Date(now) })
         .where(
           inArray(
             messages.id,

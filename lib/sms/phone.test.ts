@@ -25,7 +25,7 @@ describe("parseRecipient", () => {
   });
 
   it("accepts the sandbox's magic numbers as US numbers", () => {
-    for (const n of ["+15005550001", "+15005550002", "+15005550003", "+15005550004"]) {
+    for (const n of ["+15005550001", "+15005550002", "+15005550003", "+15005550004", "+15005550005", "+15005550006"]) {
       expect(parseRecipient(n)).toEqual({ ok: true, e164: n, country: "US" });
     }
   });

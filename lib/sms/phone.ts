@@ -14,7 +14,7 @@ export type ParsedRecipient = { ok: true; e164: string; country: string | null }
  * for "possible", not "valid": number plans change faster than the metadata,
  * and a carrier refuses a dead range anyway.
  *
- * The sandbox's magic numbers +15005550001…+15005550004 are possible (and even
+ * The sandbox's magic numbers +15005550001…+15005550006 are possible (and even
  * valid, country US) with libphonenumber-js 1.13.16's metadata, so no special
  * case is needed; phone.test.ts pins this down so a metadata update that
  * changes it fails loudly.

@@ -322,6 +322,10 @@ describe("blocked countries and recipients without a price", () => {
     try {
       const res = await sendBilled({ to: [NUMBERS.GB, NUMBERS.DE], message: "Hi", sender_id: "Acme" }, rate("GB"));
       expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(["accepted", "blocked_country"]);
+      // Ours: the refused recipient says why and what to do; the accepted one has no failure at all.
+      expect(res.body.results[0]).not.toHaveProperty("failure");
+      expect(res.body.results[1].failure).toMatchObject({ category: "blocked_country", retryable: false });
+      expect(res.body.results[1].failure.action).toMatch(/blocked countries in Settings/);
       expect(res.body.messages).toEqual([{ dnis: NUMBERS.GB, message_id: res.body.results[0].message_id, segment_num: 1 }]);
       expect(res.body.summary).toMatchObject({
         total_recipients: 2,
@@ -359,6 +363,11 @@ describe("blocked countries and recipients without a price", () => {
     const to = [NUMBERS.noPrice, NUMBERS.GB, NUMBERS.noCountry];
     const res = await sendBilled({ to, message: "Hi", sender_id: "Acme" }, rate("GB"));
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(["config_error", "accepted", "config_error"]);
+    expect(res.body.results.map((r: { failure?: { category: string } }) => r.failure?.category)).toEqual([
+      "unsupported_destination",
+      undefined,
+      "unsupported_destination",
+    ]);
     expect(res.body.summary).toMatchObject({ accepted_count: 1, config_error_count: 2, blocked_count: 0, total_segments: 1 });
     const stored = await t.db
       .select()

@@ -12,12 +12,15 @@ import type { Carrier } from "./carrier";
 import { newMessageId } from "./message-id";
 import { priceTable } from "./pricing";
 import type { SendBody } from "./send-input";
+import { failureOf } from "./status-codes";
 
 export type SendDeps = { db: Db; queue: Queue; carriers: { live: Carrier; test: Carrier } };
 export type SendRequest = { key: VerifiedKey; requestId: string; idempotency: { key: string; bodyHash: string } | null };
 export type SendOutcome = { status: number; body: Record<string, unknown> };
 
-type RecipientStatus = "accepted" | "blocked_country" | "config_error";
+/** A recipient refused before sending: stored as failed with this word as its status code (lib/sms/status-codes.ts). */
+export const REFUSED_STATUSES = ["blocked_country", "config_error"] as const;
+type RecipientStatus = "accepted" | (typeof REFUSED_STATUSES)[number];
 type Planned = { dnis: string; country: string | null; status: RecipientStatus; cost: bigint; messageId: string };
 
 export function hashBody(raw: string): string {
@@ -238,7 +241,14 @@ function responseBody(planned: Planned[], input: SendBody, totalCost: bigint, sa
   return {
     status: true,
     messages: accepted.map((p) => ({ dnis: p.dnis, message_id: p.messageId, segment_num: input.segments })),
-    results: planned.map((p) => ({ dnis: p.dnis, message_id: p.messageId, segments: input.segments, status: p.status })),
+    // A refused recipient says why and what to do (ours; its stored message carries the same failure).
+    results: planned.map((p) => ({
+      dnis: p.dnis,
+      message_id: p.messageId,
+      segments: input.segments,
+      status: p.status,
+      ...(p.status === "accepted" ? {} : { failure: failureOf("failed", p.status) }),
+    })),
     summary: {
       total_recipients: planned.length,
       total_segments: accepted.length * input.segments,

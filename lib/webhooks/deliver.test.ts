@@ -15,6 +15,7 @@ import { makeKey } from "@/tests/api";
 import { createTestDatabase, type TestDatabase } from "@/tests/db";
 import { eventually, startReceiver, type Receiver } from "@/tests/webhook-receiver";
 import { deliverOnce, enqueueDeliveryWebhook, handleDeliveryJob, WEBHOOK_USER_AGENT } from "./deliver";
+import { DEFAULT_FIELDS } from "./fields";
 import { updateWebhookSettings, type WebhookSettingsPatch } from "./settings";
 
 // The receivers listen on 127.0.0.1; retries 100 ms then 200 ms apart instead of 10 s and 30 s.
@@ -49,7 +50,13 @@ async function configure(patch: WebhookSettingsPatch, workspaceId = t.seed.mainW
 
 /** A message that just got its final status, enqueued in that same transaction as the SMS lifecycle does. */
 async function finalMessage(
-  o: { keyId?: string | null; status?: "DELIVRD" | "UNDELIV"; workspaceId?: number; mode?: "live" | "test" } = {},
+  o: {
+    keyId?: string | null;
+    status?: "DELIVRD" | "UNDELIV" | "REJECTD";
+    statusCode?: string;
+    workspaceId?: number;
+    mode?: "live" | "test";
+  } = {},
 ) {
   const workspaceId = o.workspaceId ?? t.seed.mainWorkspaceId;
   const deliveredAt = new Date("2026-02-13T10:30:00Z");
@@ -70,7 +77,7 @@ async function finalMessage(
         cost: "0.01700",
         currency: "EUR",
         status: o.status ?? "DELIVRD",
-        statusCode: "000",
+        statusCode: o.statusCode ?? "000",
         carrierMessageId: "carrier-123",
         sentAt: deliveredAt,
         deliveredAt,
@@ -201,6 +208,30 @@ describe("a delivery event", () => {
     await configure({
       fields: { delivery: ["message_id", "recipient", "sender_id", "status", "status_code", "num_parts", "cost", "timestamp"] },
     });
+  });
+
+  it("carries failure (ours, a default field) for a message that was not delivered, and no such key for a delivered one", async () => {
+    const r = await receiver();
+    await configure({ urls: { delivery: r.url }, fields: { delivery: [...DEFAULT_FIELDS.delivery] } });
+    expect(DEFAULT_FIELDS.delivery).toContain("failure");
+    const rejected = await finalMessage({ status: "REJECTD", statusCode: "005" });
+    const delivered = await finalMessage();
+    await waitForAttempts(rejected.messageId, 1);
+    await waitForAttempts(delivered.messageId, 1);
+    const payloadOf = (id: string) => JSON.parse(r.requests.find((q) => JSON.parse(q.body).message_id === id)!.body);
+
+    const undelivered = payloadOf(rejected.messageId);
+    expect(Object.keys(undelivered)).toEqual([...DEFAULT_FIELDS.delivery]);
+    expect(undelivered).toMatchObject({ status: "REJECTD", status_code: "005" });
+    expect(undelivered.failure).toEqual({
+      category: "blocked_by_recipient",
+      retryable: false,
+      description: "The recipient has blocked messages from this sender (they opted out).",
+      action: "Do not send to this number again unless the recipient opts back in.",
+    });
+    const ok = payloadOf(delivered.messageId);
+    expect(ok.status).toBe("DELIVRD");
+    expect(Object.keys(ok)).toEqual(DEFAULT_FIELDS.delivery.filter((f) => f !== "failure"));
   });
 
   it("is unsigned (no X-Webhook-Signature) when the workspace has no secret", async () => {

@@ -18,6 +18,8 @@ export const DELIVERY_FIELDS = [
   "cost",
   "timestamp",
   "workspace_id",
+  // Ours: why a message was not delivered and what to do (lib/sms/status-codes.ts); absent from a delivered message's event.
+  "failure",
 ] as const;
 export const CLICK_FIELDS = ["message_id", "recipient", "url", "timestamp", "user_agent", "workspace_id"] as const;
 export const IMPRESSION_FIELDS = ["message_id", "recipient", "url", "timestamp", "user_agent", "workspace_id"] as const;
@@ -34,9 +36,9 @@ export const EVENT_FIELDS: Record<WebhookEvent, readonly string[]> = {
 
 const OPT_IN = new Set(["workspace_id", "user_agent"]);
 
-/** Delivery: "the first nine except telecom_message_id"; the others: every field but the opt-in ones. */
+/** Delivery: "the first nine except telecom_message_id", and our failure; the others: every field but the opt-in ones. */
 export const DEFAULT_FIELDS: Record<WebhookEvent, readonly string[]> = {
-  delivery: DELIVERY_FIELDS.slice(0, 9).filter((f) => f !== "telecom_message_id"),
+  delivery: [...DELIVERY_FIELDS.slice(0, 9).filter((f) => f !== "telecom_message_id"), "failure"],
   click: CLICK_FIELDS.filter((f) => !OPT_IN.has(f)),
   impression: IMPRESSION_FIELDS.filter((f) => !OPT_IN.has(f)),
   conversion: CONVERSION_FIELDS.filter((f) => !OPT_IN.has(f)),

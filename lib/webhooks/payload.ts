@@ -5,13 +5,19 @@
  */
 import { randomBytes } from "node:crypto";
 import type { WebhookEvent, messages } from "@/db/schema";
+import { failureOf } from "@/lib/sms/status-codes";
 import { EVENT_FIELDS } from "./fields";
 
 export type WebhookPayload = Record<string, unknown>;
 type MessageRow = typeof messages.$inferSelect;
 
-/** Every delivery field of a message; `timestamp` is when it got its current status. */
+/**
+ * Every delivery field of a message; `timestamp` is when it got its current
+ * status. `failure` (ours) only for a message that was not delivered: a
+ * delivered one's event has no such key, even when the field is chosen.
+ */
 export function deliveryValues(message: MessageRow): Record<string, unknown> {
+  const failure = failureOf(message.status, message.statusCode);
   return {
     message_id: message.messageId,
     telecom_message_id: message.carrierMessageId,
@@ -23,6 +29,7 @@ export function deliveryValues(message: MessageRow): Record<string, unknown> {
     cost: Number(message.cost),
     timestamp: (message.deliveredAt ?? message.updatedAt).toISOString(),
     workspace_id: message.workspaceId,
+    ...(failure ? { failure } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { hashBody, sendSms } from "@/lib/sms/send";
 import { SEND_INPUT_CODES, sendBodySchema } from "@/lib/sms/send-input";
 import { ApiError } from "../errors";
 import { operation } from "../operation";
+import { failureSchema } from "./sms";
 import { GUARD_ERRORS } from "./account";
 
 const sendResponseSchema = z
@@ -17,6 +18,9 @@ const sendResponseSchema = z
         message_id: z.string(),
         segments: z.number(),
         status: z.enum(["accepted", "blocked_country", "queue_error", "config_error"]),
+        failure: failureSchema
+          .optional()
+          .meta({ description: "(ours) Why this recipient was refused and what to do; absent when accepted" }),
       }),
     ),
     summary: z.object({

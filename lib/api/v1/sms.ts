@@ -6,7 +6,8 @@ import { z } from "zod";
 import { MESSAGE_STATUSES } from "@/db/schema";
 import { isStorableText } from "@/lib/format/text";
 import { dailyStatsQuery, exportQuery, messagesQuery, statsQuery, unifiedQuery, type MessageScope } from "@/lib/sms/filters";
-import { exportCsv, exportHeaders, listMessages, listUnified, messageStatus } from "@/lib/sms/history";
+import { EXPORT_COLUMNS, exportCsv, exportHeaders, listMessages, listUnified, messageStatus } from "@/lib/sms/history";
+import { FAILURE_CATEGORIES } from "@/lib/sms/status-codes";
 import { dailyStats, smsStats, statsByCountry } from "@/lib/sms/stats";
 import type { VerifiedKey } from "@/lib/keys/verify";
 import { operation } from "../operation";
@@ -22,6 +23,31 @@ const instant = z.iso.datetime();
 const messageId = z.string().meta({ example: "api_42_1743667200123456789_a3f8b2c1d9e45f67" });
 const e164 = z.string().meta({ example: "+14155551234" });
 
+/** Ours: why a message was not delivered and what to do (lib/sms/status-codes.ts); absent on delivered and unfinished messages. */
+export const failureSchema = z
+  .object({
+    category: z.enum(FAILURE_CATEGORIES),
+    retryable: z.boolean().meta({ description: "Whether sending the same message again, unchanged, may succeed" }),
+    description: z
+      .string()
+      .meta({
+        description: "What happened, in one line",
+        example: "The number is not in service: it was never assigned or has been disconnected.",
+      }),
+    action: z
+      .string()
+      .meta({
+        description: "What to do, in one line",
+        example: "Remove the number from your list, or ask the recipient for their current number.",
+      }),
+  })
+  .meta({
+    id: "Failure",
+    description:
+      "(ours) Why the message was not delivered and what to do, from one table of status codes. Present only on a message that was not delivered (UNDELIV, REJECTD, EXPIRED, UNKNOWN, failed).",
+  });
+const failure = failureSchema.optional();
+
 export const messageStatusSchema = z
   .object({
     status: z.literal(true),
@@ -36,6 +62,7 @@ export const messageStatusSchema = z
       cost: money,
       created_at: instant,
       delivered_at: instant.nullable(),
+      failure,
     }),
   })
   .meta({ id: "MessageStatus" });
@@ -53,6 +80,7 @@ export const smsMessageSchema = z
     cost: money,
     created_at: instant,
     delivered_at: instant.nullable(),
+    failure,
   })
   .meta({ id: "SmsMessage" });
 
@@ -72,6 +100,7 @@ export const unifiedMessageSchema = z
     clicked_at: instant.nullable(),
     action_type: z.string().nullable(),
     action_at: instant.nullable(),
+    failure,
   })
   .meta({ id: "UnifiedMessage" });
 
@@ -163,12 +192,10 @@ export const exportMessages = operation(
     tag: "SMS",
     summary: "Export messages as CSV",
     description:
-      "Streams `text/csv; charset=utf-8` (RFC 4180), newest first, at most 1,000,000 rows. Message texts are not exported; a free-text cell starting with = + - @, tab or CR is prefixed with '.",
+      "Streams `text/csv; charset=utf-8` (RFC 4180), newest first, at most 1,000,000 rows. Message texts are not exported; a free-text cell starting with = + - @, tab or CR is prefixed with '. (ours) The last four columns, failure_category, failure_retryable (true/false), failure_description and failure_action, hold the `failure` of a message that was not delivered and are empty otherwise.",
     permission: "sms.read",
     query: exportQuery,
-    response: z
-      .string()
-      .meta({ example: "id,source,message_id,recipient,country,sender_id,status,status_code,segments,cost,currency,sent_at,delivered_at" }),
+    response: z.string().meta({ example: EXPORT_COLUMNS.join(",") }),
     responseType: "text/csv",
     errors: [...READ_ERRORS],
   },
