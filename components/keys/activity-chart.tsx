@@ -9,7 +9,9 @@ const label = (iso: string, hourly: boolean) =>
 
 /**
  * Requests over time, stacked by outcome (2xx, 4xx, 5xx). The chart is hidden from
- * screen readers; a visually hidden table after it carries the same numbers.
+ * screen readers; a visually hidden table after it carries the same numbers. recharts'
+ * keyboard accessibility layer is off: it would make the aria-hidden chart focusable
+ * (axe aria-hidden-focus), as in components/ui/stacked-bar-chart.tsx.
  */
 export function ActivityChart({ buckets, hourly, caption }: { buckets: ActivityBucket[]; hourly: boolean; caption: string }) {
   const data = buckets.map((b) => ({ ...b, label: label(b.start, hourly) }));
@@ -17,7 +19,7 @@ export function ActivityChart({ buckets, hourly, caption }: { buckets: ActivityB
     <>
       <div className="h-64 w-full" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
             <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
