@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { seriousViolations, storageStateOf, uniqueName } from "./helpers";
 
 test.describe("an owner", () => {
@@ -39,12 +39,65 @@ test.describe("an owner", () => {
   });
 });
 
+/** Creates a restricted test key expiring at 00:00 UTC in `days` days; returns its name. */
+async function createExpiringKey(page: Page, label: string, permission: string, days: number) {
+  const name = uniqueName(label);
+  const on = new Date(Date.now() + days * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  await page.goto("/settings/api-keys");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const create = page.getByRole("dialog", { name: "Create API key" });
+  await create.getByLabel("Name", { exact: true }).fill(name);
+  await create.getByLabel("Test mode").check();
+  await create.getByRole("checkbox", { name: permission }).check();
+  await create.getByLabel("Expires").selectOption("custom");
+  await create.getByLabel("Expiry date").fill(on);
+  await create.getByRole("button", { name: "Create key" }).click();
+  const shown = page.getByRole("dialog", { name: "Your new API key" });
+  await shown.getByLabel("I have saved this key").check();
+  await shown.getByRole("button", { name: "Done" }).click();
+  return name;
+}
+
+test.describe("keys expiring within 7 days", () => {
+  test.use({ storageState: storageStateOf("owner") });
+
+  test("each member sees only the keys within their ceiling, with the days left, linking to the key's page", async ({ page, browser }) => {
+    const traffic = await createExpiringKey(page, "E2E expiring sms", "sms.read", 3);
+    const money = await createExpiringKey(page, "E2E expiring balance", "balance.read", 3);
+
+    await page.goto("/");
+    const panel = page.getByRole("list", { name: "Keys expiring within 7 days" });
+    const item = panel.getByRole("listitem").filter({ has: page.getByRole("link", { name: traffic, exact: true }) });
+    await expect(item).toContainText("3 days left");
+    await expect(panel.getByRole("link", { name: money, exact: true })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await item.getByRole("link", { name: traffic, exact: true }).click();
+    await expect(page.getByRole("heading", { name: traffic, level: 1 })).toBeVisible();
+
+    for (const [who, sees, hidden] of [
+      ["developer", traffic, money],
+      ["billing", money, traffic],
+    ] as const) {
+      const context = await browser.newContext({ storageState: storageStateOf(who) });
+      const other = await context.newPage();
+      await other.goto("/");
+      const list = other.getByRole("list", { name: "Keys expiring within 7 days" });
+      await expect(list.getByRole("link", { name: sees, exact: true }), who).toBeVisible();
+      await expect(list.getByRole("link", { name: hidden, exact: true }), who).toHaveCount(0);
+      await context.close();
+    }
+  });
+});
+
 test.describe("a viewer", () => {
   test.use({ storageState: storageStateOf("viewer") });
   test("sees the dashboard", async ({ page }) => {
     await page.goto("/");
     await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
     await expect(page.getByRole("switch", { name: "Test data" })).toBeVisible();
+    // A Viewer cannot open the keys page, so the Dashboard lists no keys either.
+    await expect(page.getByRole("heading", { name: "Keys expiring within 7 days" })).toHaveCount(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ExpiringKeysPanel } from "@/components/dashboard/expiring-keys";
 import { MessageStatus } from "@/components/messages/message-status";
 import { TestDataBanner, TestDataSwitch } from "@/components/traffic/test-data-switch";
 import { StackedBarChart } from "@/components/ui/stacked-bar-chart";
@@ -8,6 +9,7 @@ import { getDb } from "@/db";
 import { balanceState } from "@/lib/billing/alert";
 import { formatDateTime } from "@/lib/format/dates";
 import { formatMoney } from "@/lib/format/money";
+import { listExpiringKeys } from "@/lib/keys/service";
 import { hasPortalRight } from "@/lib/permissions/catalog";
 import { requirePortalContext } from "@/lib/portal/session";
 import { readTrafficMode } from "@/lib/portal/traffic-mode";
@@ -17,15 +19,20 @@ export const metadata: Metadata = { title: "Dashboard" };
 
 const num = (n: number) => n.toLocaleString("en-GB");
 
-/** The Dashboard: every member sees the balance and its warning; traffic only those with traffic.page (not Billing). */
+/**
+ * The Dashboard: every member sees the balance and its warning; traffic only those with
+ * traffic.page (not Billing); keys expiring within 7 days those with keys.page (not Viewers).
+ */
 export default async function DashboardPage() {
   const context = await requirePortalContext();
   const db = await getDb();
   const traffic = hasPortalRight(context.role, "traffic.page");
   const mode = await readTrafficMode();
-  const [balance, data] = await Promise.all([
+  const [balance, data, expiring] = await Promise.all([
     balanceState(db, context.workspaceId),
     traffic ? dashboardTraffic(db, { workspaceId: context.workspaceId, mode }) : null,
+    // The keys list's visibility: only the keys this person may see on the keys page.
+    hasPortalRight(context.role, "keys.page") ? listExpiringKeys(db, context) : null,
   ]);
   const warning = balance.blocked
     ? "Sending is blocked: the balance cannot pay for a message. Top up to send again."
@@ -44,28 +51,31 @@ export default async function DashboardPage() {
       </div>
       {traffic && mode === "test" ? <TestDataBanner /> : null}
 
-      <section aria-labelledby="balance-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="balance-heading" className="text-sm text-slate-600">
-          Balance
-        </h2>
-        <p className="mt-1 text-2xl font-semibold tabular-nums">{formatMoney(balance.balance, balance.currency)}</p>
-        {warning ? (
-          <p
-            role="alert"
-            className={`mt-3 rounded-md border px-3 py-2 text-sm ${balance.blocked ? "border-red-200 bg-red-50 text-red-800" : "border-amber-300 bg-amber-50 text-amber-900"}`}
-          >
-            {warning}
-            {hasPortalRight(context.role, "billing.page") ? (
-              <>
-                {" "}
-                <Link href="/billing" className="font-medium underline">
-                  Go to Billing
-                </Link>
-              </>
-            ) : null}
-          </p>
-        ) : null}
-      </section>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <section aria-labelledby="balance-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="balance-heading" className="text-sm text-slate-600">
+            Balance
+          </h2>
+          <p className="mt-1 text-2xl font-semibold tabular-nums">{formatMoney(balance.balance, balance.currency)}</p>
+          {warning ? (
+            <p
+              role="alert"
+              className={`mt-3 rounded-md border px-3 py-2 text-sm ${balance.blocked ? "border-red-200 bg-red-50 text-red-800" : "border-amber-300 bg-amber-50 text-amber-900"}`}
+            >
+              {warning}
+              {hasPortalRight(context.role, "billing.page") ? (
+                <>
+                  {" "}
+                  <Link href="/billing" className="font-medium underline">
+                    Go to Billing
+                  </Link>
+                </>
+              ) : null}
+            </p>
+          ) : null}
+        </section>
+        {expiring ? <ExpiringKeysPanel keys={expiring} /> : null}
+      </div>
 
       {data ? (
         <>

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db";
 import { apiKeys, auditEvents, users, type ApiKeyRow } from "@/db/schema";
 import { diff, recordAudit } from "@/lib/audit/record";
@@ -13,7 +13,7 @@ import { newKeyId } from "./ids";
 import { assertActorMode, assertNoLooserThanActor } from "./restrictions";
 import { invalidateKeyLocally, notifyKeyChanged } from "./verify";
 import type { CreateKeyInput, UpdateKeyInput } from "./schemas";
-import { toKeyView, type KeyView } from "./view";
+import { EXPIRY_WARNING_MS, toKeyView, type KeyView } from "./view";
 
 /**
  * The rules of keys, shared by the portal's server actions and the keys API.
@@ -156,6 +156,46 @@ export async function listKeys(db: Db, ctx: ActorContext, query: ListKeysQuery):
     page: query.page,
     pageSize: query.pageSize,
     pageCount: Math.max(1, Math.ceil(total / query.pageSize)),
+  };
+}
+
+/** How many keys the Dashboard lists at most (the keys page, sorted by expiry, has the rest). */
+export const EXPIRING_KEYS_LIMIT = 10;
+
+export type ExpiringKeys = { rows: (KeyView & { daysLeft: number })[]; total: number };
+
+/**
+ * The Dashboard's "Keys expiring within 7 days": active keys (enabled, not revoked)
+ * whose expiry falls in the next 7 days, soonest first — through the same
+ * visibility as the keys list (visibleTo), so a Developer or Billing member sees
+ * only keys within their ceiling. `daysLeft` rounds up: 1 means within a day.
+ */
+export async function listExpiringKeys(db: Db, ctx: ActorContext, now = new Date()): Promise<ExpiringKeys> {
+  const until = new Date(now.getTime() + EXPIRY_WARNING_MS);
+  const where = and(
+    visibleTo(ctx),
+    isNull(apiKeys.revokedAt),
+    eq(apiKeys.enabled, true),
+    gt(apiKeys.expiresAt, now),
+    lte(apiKeys.expiresAt, until),
+  )!;
+  const [[{ total }], rows] = await Promise.all([
+    db.select({ total: count() }).from(apiKeys).where(where),
+    db
+      .select({ key: apiKeys, creator: { id: users.id, name: users.name } })
+      .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.createdBy))
+      .where(where)
+      .orderBy(asc(apiKeys.expiresAt), asc(apiKeys.id))
+      .limit(EXPIRING_KEYS_LIMIT),
+  ]);
+  const day = 24 * 3600 * 1000;
+  return {
+    rows: rows.map((r) => ({
+      ...toKeyView(r.key, r.creator?.id ? { id: r.creator.id, name: r.creator.name } : null, now.getTime()),
+      daysLeft: Math.ceil((r.key.expiresAt!.getTime() - now.getTime()) / day),
+    })),
+    total,
   };
 }
 
