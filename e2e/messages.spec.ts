@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { storageStateOf, uniqueName } from "./helpers";
+import { seriousViolations, storageStateOf, uniqueName } from "./helpers";
 
 test.use({ storageState: storageStateOf("owner") });
 
@@ -20,12 +20,23 @@ async function createTestKey(page: Page): Promise<string> {
   return secret;
 }
 
+/** With SCREENSHOTS=1: the page at 1280 and 390 px, for a person to look at. */
+async function screenshots(page: Page, name: string) {
+  if (!process.env.SCREENSHOTS) return;
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `test-results/screens/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
 test("a test send appears under Test data only, with its status history and delivery", async ({ page }) => {
   const secret = await createTestKey(page);
   const recipient = "+15005550001"; // the sandbox's magic number for UNDELIV
+  const notInService = "+15005550006"; // UNDELIV with code 006: a number not in service
   const sent = await page.request.post("/api/v1/sms/send", {
     headers: { "X-API-Key": secret },
-    data: { to: [recipient], message: "E2E messages page", sender_id: "Acme" },
+    data: { to: [recipient, notInService], message: "E2E messages page", sender_id: "Acme" },
   });
   expect(sent.status()).toBe(200);
   const { messages } = (await sent.json()) as { messages: { message_id: string }[] };
@@ -53,11 +64,37 @@ test("a test send appears under Test data only, with its status history and deli
     await expect(page.getByRole("list", { name: "Status history" }).getByText("Undelivered")).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
   await expect(page.getByText("The carrier could not deliver it")).toBeVisible();
+  // Why it was not delivered and what to do, in words (the API's failure, ours).
+  const failure = page.getByRole("region", { name: "Why it was not delivered" });
+  await expect(failure.getByText("Phone unreachable")).toBeVisible();
+  await expect(failure.getByText("Worth retrying")).toBeVisible();
+  await expect(failure.getByText("What to do")).toBeVisible();
+  await expect(failure.getByText("Send it again later; if it keeps failing, confirm the number with the recipient.")).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations.filter((v) => ["serious", "critical"].includes(v.impact ?? ""))).toEqual([]);
+
+  // A number not in service: another reason, and not worth retrying as it is.
+  await page.goto(`/messages/${messages[1].message_id}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("region", { name: "Why it was not delivered" })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(failure.getByText("Number not in service")).toBeVisible();
+  await expect(failure.getByText("Do not retry unchanged")).toBeVisible();
+  await expect(failure.getByText("Remove the number from your list, or ask the recipient for their current number.")).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshots(page, "message-failure");
 
   // Filters and the export: the same CSV as the API's, without message texts.
   await page.goto(`/messages?period=today&phone=${encodeURIComponent("5550001")}&status=undelivered`);
   await expect(page.getByRole("link", { name: recipient }).first()).toBeVisible();
+  // Each row that was not delivered names its reason under the status.
+  await expect(
+    page
+      .getByRole("row")
+      .filter({ has: page.getByRole("link", { name: recipient }) })
+      .first(),
+  ).toContainText("Phone unreachable");
+  await screenshots(page, "messages-failure");
   expect((await new AxeBuilder({ page }).analyze()).violations.filter((v) => ["serious", "critical"].includes(v.impact ?? ""))).toEqual([]);
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();

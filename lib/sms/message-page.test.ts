@@ -58,6 +58,31 @@ describe("a message's page", () => {
     expect(detail.steps[1].detail).toMatch(/country is blocked/);
   });
 
+  it("carries the failure (category, retry, what happened, what to do) of a message not delivered, none of a delivered one", async () => {
+    const [optedOut, delivered, pending] = await insertMessages(t.db, [
+      messageRow(ws, { status: "REJECTD", statusCode: "005" }),
+      messageRow(ws, { status: "DELIVRD", statusCode: "000" }),
+      messageRow(ws, { status: "pending", statusCode: null }),
+    ]);
+    const scope = { workspaceId: ws, mode: "live" as const };
+    expect((await messageDetail(t.db, scope, optedOut.messageId)).failure).toEqual({
+      category: "blocked_by_recipient",
+      retryable: false,
+      description: "The recipient has blocked messages from this sender (they opted out).",
+      action: "Do not send to this number again unless the recipient opts back in.",
+    });
+    expect((await messageDetail(t.db, scope, delivered.messageId)).failure).toBeNull();
+    expect((await messageDetail(t.db, scope, pending.messageId)).failure).toBeNull();
+    // The Messages page's rows carry the same.
+    const page = await messagePage(t.db, scope, query({ period: "30d" }), "newest");
+    const byId = new Map(page.rows.map((r) => [r.messageId, r.failure?.category ?? null]));
+    expect([byId.get(optedOut.messageId), byId.get(delivered.messageId), byId.get(pending.messageId)]).toEqual([
+      "blocked_by_recipient",
+      null,
+      null,
+    ]);
+  });
+
   it("is not found for another workspace's message or the other mode's", async () => {
     const [mine, theirs] = await insertMessages(t.db, [messageRow(ws, { mode: "test" }), messageRow(other)]);
     await expect(messageDetail(t.db, { workspaceId: ws, mode: "live" }, mine.messageId)).rejects.toMatchObject({ code: "NOT_FOUND" });

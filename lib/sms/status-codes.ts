@@ -26,6 +26,18 @@ export const FAILURE_CATEGORIES = [
 ] as const;
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 
+/** Each category in a few words, as the portal names it. */
+export const FAILURE_CATEGORY_LABELS: Record<FailureCategory, string> = {
+  invalid_number: "Number not in service",
+  unreachable: "Phone unreachable",
+  blocked_by_recipient: "Blocked by the recipient",
+  carrier_rejected: "Rejected by the carrier",
+  expired: "Expired undelivered",
+  blocked_country: "Country blocked",
+  unsupported_destination: "Destination not supported",
+  unknown: "Outcome unknown",
+};
+
 /** Why a message was not delivered, and what to do about it (ours). */
 export type Failure = {
   category: FailureCategory;

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MessageFilters } from "@/components/messages/message-filters";
 import { MessageStatus } from "@/components/messages/message-status";
+import { FAILURE_CATEGORY_LABELS } from "@/lib/sms/status-codes";
 import { Table, tableHeadClass } from "@/components/ui/table";
 import { TestDataBanner, TestDataSwitch } from "@/components/traffic/test-data-switch";
 import { getDb } from "@/db";
@@ -105,6 +106,9 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
                   </td>
                   <td className="px-3 py-2">
                     <MessageStatus status={m.status} />
+                    {m.failure ? (
+                      <span className="mt-0.5 block text-xs text-slate-600">{FAILURE_CATEGORY_LABELS[m.failure.category]}</span>
+                    ) : null}
                   </td>
                   <td className="hidden px-3 py-2 md:table-cell">{m.senderId}</td>
                   <td className="hidden px-3 py-2 md:table-cell">{m.country ? countryName(m.country) : "—"}</td>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { FailurePanel } from "@/components/messages/failure-panel";
 import { MessageStatus } from "@/components/messages/message-status";
 import { Table, tableHeadClass } from "@/components/ui/table";
 import { TestDataBanner } from "@/components/traffic/test-data-switch";
@@ -73,6 +74,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         <p className="mt-1 text-sm text-slate-600">Accepted {formatDateTime(message.createdAt.toISOString())}</p>
       </div>
       {mode === "test" ? <TestDataBanner /> : null}
+      {message.failure ? <FailurePanel failure={message.failure} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-3">
         <section aria-labelledby="details" className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
