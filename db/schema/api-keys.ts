@@ -63,6 +63,10 @@ export const apiKeys = pgTable(
     index("api_keys_by_parent")
       .on(t.parentKeyId)
       .where(sql`${t.parentKeyId} IS NOT NULL`),
+    // The key expiry job: unrevoked keys with an expiry, by expiry.
+    index("api_keys_by_expiry")
+      .on(t.expiresAt)
+      .where(sql`${t.expiresAt} IS NOT NULL AND ${t.revokedAt} IS NULL`),
     check("api_keys_permissions_in_catalog", sql.raw(`permissions <@ ARRAY[${ALL_PERMISSIONS.map((p) => `'${p}'`).join(", ")}]::text[]`)),
     check("api_keys_mode_known", sql`${t.mode} IN ('live', 'test')`),
     check("api_keys_hmac_has_secret", sql`NOT ${t.hmac} OR ${t.signingSecretEncrypted} IS NOT NULL`),

@@ -1,9 +1,21 @@
 import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { workspaces } from "./accounts";
-import { KEY_MODES } from "./api-keys";
+import { apiKeys, KEY_MODES } from "./api-keys";
 
+/** The message events: each has its own URL and field list in the settings. */
 export const WEBHOOK_EVENTS = ["delivery", "click", "impression", "conversion"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** The account events (ours): sent to the delivery URL of their mode, with a fixed body, when subscribed. */
+export const ACCOUNT_EVENTS = ["balance.low", "key.expiring", "key.expired", "key.revoked", "key.rolled"] as const;
+export type AccountEvent = (typeof ACCOUNT_EVENTS)[number];
+
+/** Every event a workspace may subscribe to, and that the delivery log shows. */
+export const EVENT_TYPES = [...WEBHOOK_EVENTS, ...ACCOUNT_EVENTS] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** A workspace that never chose receives the message events and no account event (as before account events existed). */
+export const DEFAULT_SUBSCRIPTIONS: readonly EventType[] = WEBHOOK_EVENTS;
 
 /**
  * A workspace's webhook settings (docs/api-v1.md §5), one row per mode: test keys
@@ -27,6 +39,8 @@ export const webhookSettings = pgTable(
     impressionFields: text("impression_fields").array(),
     conversionFields: text("conversion_fields").array(),
     uniqueClicksOnly: boolean("unique_clicks_only").notNull().default(false),
+    // The events this mode's URLs receive (EVENT_TYPES); null: DEFAULT_SUBSCRIPTIONS.
+    events: text("events").array(),
     signingSecretEncrypted: text("signing_secret_encrypted"),
     // When the current secret was set (the portal says "set on …"); null when none is set.
     signingSecretSetAt: timestamp("signing_secret_set_at", { withTimezone: true }),
@@ -66,4 +80,25 @@ export const webhookDeliveries = pgTable(
     // A message's page: the attempts to deliver that message's events (deliveriesForMessage).
     index("webhook_deliveries_by_message").on(t.workspaceId, t.messageId),
   ],
+);
+
+/**
+ * The expiry events already produced for a key (key.expiring 7 and 1 day ahead, key.expired): the job that
+ * finds them inserts a row here in the transaction that enqueues the event, so however many instances run it,
+ * at once or again, each (key, notice, expiry) yields one event. A changed expiry is a new one.
+ */
+export const KEY_EXPIRY_NOTICES = ["expiring_7d", "expiring_1d", "expired"] as const;
+export type KeyExpiryNotice = (typeof KEY_EXPIRY_NOTICES)[number];
+
+export const keyExpiryNotices = pgTable(
+  "key_expiry_notices",
+  {
+    keyId: text("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    notice: text("notice", { enum: KEY_EXPIRY_NOTICES }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.notice, t.expiresAt] })],
 );

@@ -22,6 +22,7 @@ export const API_ERRORS = {
   INVALID_SECRET: { status: 400, description: "Invalid signing secret" },
   INVALID_FIELDS: { status: 400, description: "Invalid fields" },
   INVALID_TOGGLE: { status: 400, description: "Invalid toggle" },
+  INVALID_EVENTS: { status: 400, description: "Invalid event list" },
   CONFLICTING_FIELDS: { status: 400, description: "Conflicting fields" },
   NO_WEBHOOK_URL: { status: 400, description: "No webhook URL is set for this event" },
   INSUFFICIENT_BALANCE: { status: 402, description: "Insufficient balance" },

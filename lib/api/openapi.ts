@@ -3,6 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { PERMISSION_TABLE } from "@/lib/permissions/catalog";
 import { API_ERRORS, API_ERROR_CODES, type ApiErrorCode } from "./errors";
 import { OPERATIONS } from "./v1";
+import { accountEventWebhooks } from "./v1/account-events";
 
 const errorSchema = z
   .object({
@@ -98,5 +99,6 @@ export function openApiDocument(serverUrl = "/api/v1") {
       },
     },
     paths,
+    webhooks: accountEventWebhooks(),
   });
 }

@@ -5,7 +5,7 @@
  * test event and the delivery log.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as logsRoute from "@/app/api/v1/user/webhooks/logs/route";
 import * as webhooksRoute from "@/app/api/v1/user/webhooks/route";
@@ -65,6 +65,8 @@ const SETTINGS_FIELDS = [
   "conversion_fields",
   "unique_clicks_only",
   "signing_secret_set",
+  // (ours) the subscribed events, added with the account events
+  "events",
 ].sort();
 
 const settingsRow = async (workspaceId = t.seed.mainWorkspaceId) =>
@@ -87,6 +89,8 @@ describe("GET /user/webhooks", () => {
       conversion_fields: ["message_id", "recipient", "action_type", "value", "timestamp"],
       unique_clicks_only: false,
       signing_secret_set: false,
+      // The message events only: a receiver from before account events existed sees no change.
+      events: ["delivery", "click", "impression", "conversion"],
     });
     expect(await settingsRow(t.seed.stagingWorkspaceId)).toBeUndefined();
   });
@@ -159,6 +163,25 @@ describe("PUT /user/webhooks", () => {
     expect(JSON.stringify(audit)).not.toContain(secret);
   });
 
+  it("(ours) chooses the events, in catalog order, audited with the list before and after", async () => {
+    const res = await api.put({ events: ["key.revoked", "delivery", "balance.low", "key.revoked"] });
+    expect(res.status).toBe(200);
+    expect(res.body.webhooks.events).toEqual(["delivery", "balance.low", "key.revoked"]);
+    expect((await api.get()).body.webhooks.events).toEqual(["delivery", "balance.low", "key.revoked"]);
+    const [audit] = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "webhooks.update"), eq(auditEvents.workspaceId, t.seed.mainWorkspaceId)))
+      .orderBy(desc(auditEvents.id))
+      .limit(1);
+    expect(audit.changes).toEqual({
+      events: { before: ["delivery", "click", "impression", "conversion"], after: ["delivery", "balance.low", "key.revoked"] },
+    });
+    // An empty list receives nothing; back to the message events for the rest of this file.
+    expect((await api.put({ events: [] })).body.webhooks.events).toEqual([]);
+    expect((await api.put({ events: ["delivery", "click", "impression", "conversion"] })).status).toBe(200);
+  });
+
   it("needs webhooks.write", async () => {
     expectApiError(await api.put({ unique_clicks_only: false }, await keyWith(["webhooks.read"])), 403, "FORBIDDEN");
   });
@@ -185,6 +208,10 @@ describe("PUT /user/webhooks", () => {
       ["a non-boolean unique_clicks_only", { unique_clicks_only: "true" }, "INVALID_TOGGLE"],
       ["a null unique_clicks_only", { unique_clicks_only: null }, "INVALID_TOGGLE"],
       ["a non-boolean clear_signing_secret", { clear_signing_secret: 1 }, "INVALID_TOGGLE"],
+      ["events that are not a list", { events: "balance.low" }, "INVALID_EVENTS"],
+      ["null events", { events: null }, "INVALID_EVENTS"],
+      ["an unknown event", { events: ["delivery", "key.created"] }, "INVALID_EVENTS"],
+      ["an event that is not a string", { events: [1] }, "INVALID_EVENTS"],
       ["signing_secret with clear_signing_secret: true", { signing_secret: "abc", clear_signing_secret: true }, "CONFLICTING_FIELDS"],
       ["a body that is an array", "[]", "INVALID_BODY"],
       ["a body that is a string", '"hello"', "INVALID_BODY"],

@@ -6,6 +6,7 @@ import { ServiceError, notFound } from "@/lib/errors/service-error";
 import { WILDCARD, type Permission } from "@/lib/permissions/catalog";
 import { beyond, grants } from "@/lib/permissions/math";
 import type { ActorContext } from "@/lib/context/actor";
+import { enqueueKeyEvent, type QueueRef } from "@/lib/webhooks/account-events";
 import { assertPublicUrl, UnsafeUrlError } from "@/lib/webhooks/url-safety";
 import { encryptSecret } from "./encryption";
 import { generateKey, generateSigningSecret } from "./format";
@@ -322,8 +323,10 @@ export function setKeyEnabled(db: Db, ctx: ActorContext, id: string, enabled: bo
  * A new secret for the same key. The old secret (and, for HMAC keys, the old
  * signing secret) keeps working for `graceSeconds`, then stops; 0 stops it now.
  * Rolling again during a grace period ends the earlier grace at once.
+ * With the job queue (the API and the portal pass it), the key.rolled event is
+ * enqueued in the same transaction, when its mode's webhook settings subscribe.
  */
-export async function rollKey(db: Db, ctx: ActorContext, id: string, graceSeconds: number): Promise<CreatedKey> {
+export async function rollKey(db: Db, ctx: ActorContext, id: string, graceSeconds: number, queue?: QueueRef): Promise<CreatedKey> {
   return db
     .transaction(async (tx) => {
       const row = await lockVisibleKey(tx, ctx, id);
@@ -358,6 +361,7 @@ export async function rollKey(db: Db, ctx: ActorContext, id: string, graceSecond
           previousSecretExpiresAt: { before: null, after: graceEnds?.toISOString() ?? null },
         },
       });
+      if (queue) await enqueueKeyEvent(tx, queue, updated, "key.rolled", { previous_secret_expires_at: graceEnds?.toISOString() ?? null });
       await notifyKeyChanged(tx, id);
       return { key: toKeyView(updated, await creatorOf(tx, updated.createdBy)), secret: generated.secret, signingSecret };
     })
@@ -367,9 +371,10 @@ export async function rollKey(db: Db, ctx: ActorContext, id: string, graceSecond
 /**
  * Revoked keys stop working at once and stay listed; revoking is final. The
  * keys this key created through the API, and theirs, are revoked with it in the
- * same transaction: a child never outlives its parent.
+ * same transaction: a child never outlives its parent. With the job queue, a
+ * key.revoked event for each of them is enqueued in that transaction too.
  */
-export async function revokeKey(db: Db, ctx: ActorContext, id: string): Promise<KeyView> {
+export async function revokeKey(db: Db, ctx: ActorContext, id: string, queue?: QueueRef): Promise<KeyView> {
   const revoked: string[] = [id];
   return db
     .transaction(async (tx) => {
@@ -390,6 +395,7 @@ export async function revokeKey(db: Db, ctx: ActorContext, id: string): Promise<
         targetId: id,
         changes: { revokedAt: { before: null, after: now.toISOString() } },
       });
+      if (queue) await enqueueKeyEvent(tx, queue, updated, "key.revoked", { revoked_at: now.toISOString(), revoked_with: null });
       await notifyKeyChanged(tx, id);
 
       const descendants = sql`(
@@ -404,7 +410,7 @@ export async function revokeKey(db: Db, ctx: ActorContext, id: string): Promise<
         .update(apiKeys)
         .set(revocation)
         .where(and(inArray(apiKeys.id, descendants), isNull(apiKeys.revokedAt)))
-        .returning({ id: apiKeys.id });
+        .returning();
       for (const child of children) {
         revoked.push(child.id);
         await recordAudit(tx, ctx, {
@@ -413,6 +419,7 @@ export async function revokeKey(db: Db, ctx: ActorContext, id: string): Promise<
           targetId: child.id,
           changes: { revokedAt: { before: null, after: now.toISOString() }, revokedWith: { before: null, after: id } },
         });
+        if (queue) await enqueueKeyEvent(tx, queue, child, "key.revoked", { revoked_at: now.toISOString(), revoked_with: id });
         await notifyKeyChanged(tx, child.id);
       }
       return toKeyView(updated, await creatorOf(tx, updated.createdBy));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db";
 import { ServiceError } from "@/lib/errors/service-error";
 import { hasPortalRight, ORGANIZATION_RIGHTS, type PortalRight } from "@/lib/permissions/catalog";
+import type { QueueRef } from "@/lib/webhooks/account-events";
 import type { PortalContext } from "@/lib/workspaces/context";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
@@ -11,7 +12,8 @@ export const TWO_FACTOR_FIRST = "Your organization requires two-factor authentic
 
 export const WORKSPACE_ARCHIVED = "This workspace is archived: its data can be read but not changed.";
 
-export type ActionEnv = { db: Db; context: PortalContext | null };
+/** `queue`: the job queue, for actions whose change enqueues work (key events); absent, nothing is enqueued. */
+export type ActionEnv = { db: Db; context: PortalContext | null; queue?: QueueRef };
 
 /**
  * One authorized step for every server action: a session, a workspace the
@@ -21,7 +23,7 @@ export type ActionEnv = { db: Db; context: PortalContext | null };
  */
 export function defineAction<S extends z.ZodType, T>(
   config: { right: PortalRight; schema: S },
-  handler: (env: { db: Db; context: PortalContext }, input: z.output<S>) => Promise<T>,
+  handler: (env: { db: Db; context: PortalContext; queue?: QueueRef }, input: z.output<S>) => Promise<T>,
 ) {
   return async (env: ActionEnv, input: unknown): Promise<ActionResult<T>> => {
     const { context } = env;
@@ -33,7 +35,7 @@ export function defineAction<S extends z.ZodType, T>(
     const parsed = config.schema.safeParse(input);
     if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
     try {
-      return { ok: true, data: await handler({ db: env.db, context }, parsed.data) };
+      return { ok: true, data: await handler({ db: env.db, context, queue: env.queue }, parsed.data) };
     } catch (error) {
       if (error instanceof ServiceError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
       const ref = randomUUID();

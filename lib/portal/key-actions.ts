@@ -18,10 +18,10 @@ export const keyActions = {
     { right: "keys.page", schema: z.object({ id: keyIdSchema, enabled: z.boolean() }) },
     ({ db, context }, { id, enabled }) => setKeyEnabled(db, context, id, enabled),
   ),
-  roll: defineAction({ right: "keys.page", schema: rollKeyFormSchema }, ({ db, context }, { id, graceSeconds }) =>
-    rollKey(db, context, id, graceSeconds),
+  roll: defineAction({ right: "keys.page", schema: rollKeyFormSchema }, ({ db, context, queue }, { id, graceSeconds }) =>
+    rollKey(db, context, id, graceSeconds, queue),
   ),
-  revoke: defineAction({ right: "keys.page", schema: z.object({ id: keyIdSchema }) }, ({ db, context }, { id }) =>
-    revokeKey(db, context, id),
+  revoke: defineAction({ right: "keys.page", schema: z.object({ id: keyIdSchema }) }, ({ db, context, queue }, { id }) =>
+    revokeKey(db, context, id, queue),
   ),
 };

@@ -23,6 +23,8 @@ export const QUEUES = {
   smsSandboxRetention: "sms-sandbox-retention",
   /** Every minute: the statistics deltas of message changes are folded into their running aggregates. */
   smsStatsFold: "sms-stats-fold",
+  /** Every 5 minutes: key.expiring / key.expired events for keys reaching those points (lib/keys/expiry-events.ts). */
+  keyExpiryEvents: "key-expiry-events",
   /** Hourly: expired idempotency keys, HMAC replay entries and rate-limit counters. */
   housekeeping: "housekeeping",
   /** Hourly: the request log and its hourly counters past REQUEST_LOG_RETENTION_DAYS. */

@@ -10,6 +10,7 @@ import {
   type ReportJob,
 } from "@/lib/sms/lifecycle";
 import { foldMessageStats } from "@/lib/sms/aggregates";
+import { announceKeyExpiry } from "@/lib/keys/expiry-events";
 import { handleDeliveryJob } from "@/lib/webhooks/deliver";
 import { housekeeping } from "./housekeeping";
 import { requestLogRetention } from "./retention";
@@ -99,6 +100,11 @@ export async function startWorkers(deps: LifecycleDeps & { db: Db; queue: Queue 
     each(queue, QUEUES.smsStatsFold, () => foldMessageStats(deps.db)),
   );
   await queue.boss.work(
+    QUEUES.keyExpiryEvents,
+    POLL,
+    each(queue, QUEUES.keyExpiryEvents, () => announceKeyExpiry(deps.db, queue)),
+  );
+  await queue.boss.work(
     QUEUES.housekeeping,
     POLL,
     each(queue, QUEUES.housekeeping, () => housekeeping(deps.db)),
@@ -111,6 +117,7 @@ export async function startWorkers(deps: LifecycleDeps & { db: Db; queue: Queue 
   await queue.boss.schedule(QUEUES.smsFinalizeStuck, "7 * * * *");
   await queue.boss.schedule(QUEUES.smsSandboxRetention, "*/10 * * * *");
   await queue.boss.schedule(QUEUES.smsStatsFold, "* * * * *");
+  await queue.boss.schedule(QUEUES.keyExpiryEvents, "*/5 * * * *");
   await queue.boss.schedule(QUEUES.housekeeping, "37 * * * *");
   await queue.boss.schedule(QUEUES.requestLogRetention, "17 * * * *");
 }

@@ -4,6 +4,7 @@ import type { Db } from "@/db";
 import { executeRows, type Tx } from "@/db/client";
 import { idempotencyKeys, ledgerEntries, messages, workspaces } from "@/db/schema";
 import { ServiceError } from "@/lib/errors/service-error";
+import { crossedLowBalance, enqueueBalanceLow } from "@/lib/billing/low-balance";
 import { fromUnits, toUnits, unitsToNumber } from "@/lib/billing/money";
 import { QUEUES, type Queue } from "@/lib/queue/queue";
 import type { VerifiedKey } from "@/lib/keys/verify";
@@ -131,7 +132,7 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
           .set({ statusCode: outcome.status, response: outcome.body })
           .where(and(eq(idempotencyKeys.workspaceId, key.workspaceId), eq(idempotencyKeys.key, idempotency.key)));
       }
-      if (live) await debit(tx, key.workspaceId, totalCost, covers, refuse);
+      if (live) await debit(tx, deps.queue, key.workspaceId, totalCost, covers, refuse);
       return outcome;
     });
   } catch (error) {
@@ -186,10 +187,13 @@ async function insertMessages(tx: Tx, rows: NewMessageRow[]): Promise<{ id: numb
  * Takes the cost off the balance if the balance covers it, else throws (and the
  * transaction rolls back). The row lock taken here is held until the commit,
  * which follows at once. A send that costs nothing (every recipient refused)
- * still needs a positive balance, like any other live send.
+ * still needs a positive balance, like any other live send. The debit that
+ * takes the balance across the low balance alert enqueues balance.low
+ * (lib/billing/low-balance.ts): one extra statement, only then.
  */
 async function debit(
   tx: Tx,
+  queue: Queue,
   workspaceId: number,
   cost: bigint,
   covers: (balance: bigint) => boolean,
@@ -200,7 +204,13 @@ async function debit(
       .update(workspaces)
       .set({ balance: sql`${workspaces.balance} - ${fromUnits(cost)}::numeric`, balanceUpdatedAt: new Date() })
       .where(and(eq(workspaces.id, workspaceId), sql`${workspaces.balance} > 0`, sql`${workspaces.balance} >= ${fromUnits(cost)}::numeric`))
-      .returning({ balance: workspaces.balance });
+      .returning({
+        balance: workspaces.balance,
+        threshold: workspaces.lowBalanceThreshold,
+        currency: workspaces.currency,
+        crossed: crossedLowBalance(cost),
+      });
+    if (debited?.crossed) await enqueueBalanceLow(tx, queue, { workspaceId, ...debited, threshold: debited.threshold! });
     if (debited) return;
   }
   const [{ balance }] = await tx.select({ balance: workspaces.balance }).from(workspaces).where(eq(workspaces.id, workspaceId));

@@ -14,12 +14,12 @@ import https from "node:https";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/db";
-import { apiKeys, KEY_MODES, WEBHOOK_EVENTS, type messages } from "@/db/schema";
+import { apiKeys, EVENT_TYPES, KEY_MODES, type messages } from "@/db/schema";
 import { QUEUES, type Queue } from "@/lib/queue/queue";
 import { log } from "@/lib/log";
 import { recordAttempt } from "./logs";
 import { buildDeliveryPayload, serializePayload } from "./payload";
-import { getWebhookSettings, webhookSigningSecret } from "./settings";
+import { getWebhookSettings, subscribed, webhookSigningSecret } from "./settings";
 import { assertPublicUrl, literalHostRefusal, parseHttpUrl, privateAddressesAllowed, safeLookup, UnsafeUrlError } from "./url-safety";
 
 export const WEBHOOK_USER_AGENT = "AcmeMessaging-Webhooks/1.0";
@@ -194,7 +194,7 @@ export const deliveryJobSchema = z.object({
   // Whose settings sign it and whose log shows it. Jobs enqueued before modes existed were live.
   mode: z.enum(KEY_MODES).default("live"),
   keyId: z.string().nullable(),
-  event: z.enum(WEBHOOK_EVENTS),
+  event: z.enum(EVENT_TYPES),
   url: z.string(),
   messageId: z.string().nullable(),
   payload: z.record(z.string(), z.unknown()),
@@ -269,7 +269,8 @@ export async function handleDeliveryJob(db: Db, queue: Queue, data: unknown): Pr
  * Called in the transaction that gives a message its final status: enqueues
  * its delivery event to the key's own postback URL when the key has one, else
  * to the delivery_url of the workspace's settings for the message's mode (a
- * sandbox message goes by the test settings); nothing when neither is set. The
+ * sandbox message goes by the test settings) when they subscribe to delivery
+ * events (the default); nothing when neither is set. The
  * body is built now, from that mode's chosen delivery fields.
  */
 export async function enqueueDeliveryWebhook(tx: DbOrTx, queue: Queue, message: typeof messages.$inferSelect): Promise<void> {
@@ -294,7 +295,7 @@ export async function enqueueDeliveryWebhooks(tx: DbOrTx, queue: Queue, batch: (
     const settingsId = `${message.workspaceId}:${message.mode}`;
     if (!settingsOf.has(settingsId)) settingsOf.set(settingsId, getWebhookSettings(tx, message.workspaceId, message.mode));
     const settings = await settingsOf.get(settingsId)!;
-    url ??= settings.urls.delivery;
+    url ??= subscribed(settings, "delivery") ? settings.urls.delivery : null;
     if (!url) continue;
     const job: DeliveryJob = {
       workspaceId: message.workspaceId,

@@ -5,7 +5,7 @@
  * (see README.md here). `workspace_id` is opt-in everywhere, and so is the
  * clicking browser's `user_agent`.
  */
-import type { WebhookEvent } from "@/db/schema";
+import type { AccountEvent, EventType, WebhookEvent } from "@/db/schema";
 
 export const DELIVERY_FIELDS = [
   "message_id",
@@ -53,4 +53,26 @@ export function normalizeFields(event: WebhookEvent, fields: readonly string[]):
 export function fieldsOrDefault(event: WebhookEvent, stored: readonly string[] | null | undefined): string[] {
   const chosen = stored ? normalizeFields(event, stored) : [];
   return chosen.length > 0 ? chosen : [...DEFAULT_FIELDS[event]];
+}
+
+/** The common head of every account event's body (ours). */
+const ACCOUNT_HEAD = ["event", "event_id", "timestamp", "workspace_id", "mode"] as const;
+const KEY_FIELDS = ["key_id", "key_name", "key_display", "key_expires_at"] as const;
+
+/**
+ * The fields of each account event (ours; docs/api-v1.md §5), in body order. Fixed: the workspace chooses
+ * whether to receive an account event, not its fields. Never a secret or a hash: a key is named by its id,
+ * name and display form (`start…last4`, as the keys list shows it).
+ */
+export const ACCOUNT_EVENT_FIELDS: Record<AccountEvent, readonly string[]> = {
+  "balance.low": [...ACCOUNT_HEAD, "balance", "threshold", "currency"],
+  "key.expiring": [...ACCOUNT_HEAD, ...KEY_FIELDS, "expires_in_days"],
+  "key.expired": [...ACCOUNT_HEAD, ...KEY_FIELDS],
+  "key.revoked": [...ACCOUNT_HEAD, ...KEY_FIELDS, "revoked_at", "revoked_with"],
+  "key.rolled": [...ACCOUNT_HEAD, ...KEY_FIELDS, "previous_secret_expires_at"],
+};
+
+/** The order of a body's keys for any event. */
+export function fieldOrder(event: EventType): readonly string[] {
+  return event in EVENT_FIELDS ? EVENT_FIELDS[event as WebhookEvent] : ACCOUNT_EVENT_FIELDS[event as AccountEvent];
 }

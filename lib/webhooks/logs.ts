@@ -2,7 +2,7 @@
 import { and, count, desc, eq, gt, gte, isNull, lte, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
-import { WEBHOOK_EVENTS, webhookDeliveries, type WebhookEvent } from "@/db/schema";
+import { EVENT_TYPES, webhookDeliveries, type EventType } from "@/db/schema";
 import type { KeyMode } from "@/lib/keys/format";
 
 export type DeliveryLogRow = typeof webhookDeliveries.$inferSelect;
@@ -29,8 +29,8 @@ export function attemptStatus(row: Pick<DeliveryLogRow, "success" | "nextAttempt
   return row.nextAttemptAt && row.nextAttemptAt > now ? "pending" : "failed";
 }
 
-/** The events the log's filter offers (every webhook event). */
-export const LOG_EVENTS = WEBHOOK_EVENTS;
+/** The events the log's filter offers (every webhook event, the account events included). */
+export const LOG_EVENTS = EVENT_TYPES;
 
 export const LOG_PERIODS = ["24h", "7d", "30d", "90d"] as const;
 export type LogPeriod = (typeof LOG_PERIODS)[number];
@@ -41,13 +41,13 @@ export const LOG_PAGE_SIZE = 25;
 /** The Webhooks page's log filters (its query string); a blank value is "any". */
 export const deliveryLogQuerySchema = z.object({
   status: z.preprocess((v) => (v === "" ? undefined : v), z.enum(ATTEMPT_STATUSES, { error: "Choose a listed status" }).optional()),
-  event: z.preprocess((v) => (v === "" ? undefined : v), z.enum(WEBHOOK_EVENTS, { error: "Choose a listed event" }).optional()),
+  event: z.preprocess((v) => (v === "" ? undefined : v), z.enum(EVENT_TYPES, { error: "Choose a listed event" }).optional()),
   period: z.preprocess((v) => (v === "" ? undefined : v), z.enum(LOG_PERIODS, { error: "Choose a listed period" }).default("7d")),
   page: z.coerce.number({ error: "Page must be a number" }).int("Page must be a whole number").min(1, "Page starts at 1").default(1),
 });
 
 export type DeliveryLogFilter = {
-  event?: WebhookEvent;
+  event?: EventType;
   /** The API's filter (2xx or not). */
   success?: boolean;
   /** The portal's (see attemptStatus). */

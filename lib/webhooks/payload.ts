@@ -4,9 +4,9 @@
  * same body) by the same code for real events and for test events.
  */
 import { randomBytes } from "node:crypto";
-import type { WebhookEvent, messages } from "@/db/schema";
+import type { EventType, WebhookEvent, messages } from "@/db/schema";
 import { failureOf } from "@/lib/sms/status-codes";
-import { EVENT_FIELDS } from "./fields";
+import { fieldOrder } from "./fields";
 
 export type WebhookPayload = Record<string, unknown>;
 type MessageRow = typeof messages.$inferSelect;
@@ -69,8 +69,8 @@ export function samplePayload(event: WebhookEvent, workspaceId: number, fields: 
  * The raw body, keys in catalog order: the payload went through the job queue's
  * jsonb, which keeps its own key order.
  */
-export function serializePayload(event: WebhookEvent, payload: WebhookPayload): string {
-  const known = EVENT_FIELDS[event].filter((f) => f in payload);
+export function serializePayload(event: EventType, payload: WebhookPayload): string {
+  const known = fieldOrder(event).filter((f) => f in payload);
   const rest = Object.keys(payload).filter((f) => !known.includes(f));
   return JSON.stringify(Object.fromEntries([...known, ...rest].map((f) => [f, payload[f]])));
 }

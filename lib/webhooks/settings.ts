@@ -8,7 +8,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db";
-import { WEBHOOK_EVENTS, webhookSettings, type WebhookEvent } from "@/db/schema";
+import { DEFAULT_SUBSCRIPTIONS, EVENT_TYPES, WEBHOOK_EVENTS, webhookSettings, type EventType, type WebhookEvent } from "@/db/schema";
 import { diff, recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret } from "@/lib/keys/encryption";
 import type { KeyMode } from "@/lib/keys/format";
@@ -23,6 +23,8 @@ export type WebhookSettingsView = {
   urls: Record<WebhookEvent, string | null>;
   fields: Record<WebhookEvent, string[]>;
   uniqueClicksOnly: boolean;
+  /** The events this mode's URLs receive, in catalog order (the defaults until the workspace chooses). */
+  events: EventType[];
   signingSecretSet: boolean;
   /** When the current secret was set (null when none is, or it was set before this was recorded). */
   signingSecretSetAt: Date | null;
@@ -33,6 +35,8 @@ export type WebhookSettingsPatch = {
   urls?: Partial<Record<WebhookEvent, string | null>>;
   fields?: Partial<Record<WebhookEvent, string[]>>;
   uniqueClicksOnly?: boolean;
+  /** The whole list of subscribed events (an empty list receives nothing). */
+  events?: readonly EventType[];
   /** Sets or rotates the secret (1–64 characters). */
   signingSecret?: string;
   clearSigningSecret?: boolean;
@@ -64,9 +68,21 @@ function toView(row: Row | undefined): WebhookSettingsView {
     urls,
     fields,
     uniqueClicksOnly: row?.uniqueClicksOnly ?? false,
+    events: subscriptionsOf(row?.events),
     signingSecretSet,
     signingSecretSetAt: signingSecretSet ? (row?.signingSecretSetAt ?? null) : null,
   };
+}
+
+/** A stored list in catalog order, unknown names dropped; null is the defaults. */
+function subscriptionsOf(stored: readonly string[] | null | undefined): EventType[] {
+  const chosen = stored ?? DEFAULT_SUBSCRIPTIONS;
+  return EVENT_TYPES.filter((event) => chosen.includes(event));
+}
+
+/** Whether this mode's settings send `event` (to its URL, when one is set). */
+export function subscribed(view: WebhookSettingsView, event: EventType): boolean {
+  return view.events.includes(event);
 }
 
 async function readRow(db: DbOrTx, workspaceId: number, mode: KeyMode, forUpdate = false): Promise<Row | undefined> {
@@ -114,6 +130,7 @@ export async function updateWebhookSettings(
     if (fields !== undefined) columns[FIELDS_COLUMN[event]] = normalizeFields(event, fields);
   }
   if (patch.uniqueClicksOnly !== undefined) columns.uniqueClicksOnly = patch.uniqueClicksOnly;
+  if (patch.events !== undefined) columns.events = subscriptionsOf(patch.events);
   if (patch.signingSecret !== undefined) {
     columns.signingSecretEncrypted = encryptSecret(patch.signingSecret, secretContext(workspaceId, mode));
     columns.signingSecretSetAt = new Date();
@@ -144,7 +161,11 @@ export async function updateWebhookSettings(
 }
 
 function flatten(view: WebhookSettingsView): Record<string, unknown> {
-  const out: Record<string, unknown> = { uniqueClicksOnly: view.uniqueClicksOnly, signingSecretSet: view.signingSecretSet };
+  const out: Record<string, unknown> = {
+    uniqueClicksOnly: view.uniqueClicksOnly,
+    events: view.events,
+    signingSecretSet: view.signingSecretSet,
+  };
   for (const event of WEBHOOK_EVENTS) {
     out[URL_COLUMN[event]] = view.urls[event];
     out[FIELDS_COLUMN[event]] = view.fields[event];

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { cidrSchema } from "@/lib/net/cidr";
 import { newKeyDefaults } from "@/lib/keys/restrictions";
+import { getJobs } from "@/lib/runtime/jobs";
+import type { Queue } from "@/lib/queue/queue";
 import { createKey, getKey, listKeys, revokeKey, rollKey, updateKey } from "@/lib/keys/service";
 import {
   allowedCidrsSchema,
@@ -120,6 +122,9 @@ const updateBody = z
   })
   .partial()
   .meta({ id: "UpdateApiKey", description: "Any subset of the editable fields; mode and hmac never change." });
+
+/** Rolling and revoking enqueue key.rolled / key.revoked (when subscribed) on the process's job queue. */
+const queueOfProcess = (): Promise<Queue> => getJobs().then((jobs) => jobs.queue);
 
 const rollBody = z.object({ expires_in_seconds: rollGraceSchema.default(0) }).meta({ id: "RollApiKey" });
 const idParams = z.object({ id: keyIdSchema });
@@ -253,7 +258,7 @@ export const rollApiKey = operation(
     response: createdKeySchema,
     errors: [...WRITE_ERRORS],
   },
-  async (ctx) => withSecrets(await rollKey(ctx.runtime.db, keyActor(ctx), ctx.params.id, ctx.body.expires_in_seconds)),
+  async (ctx) => withSecrets(await rollKey(ctx.runtime.db, keyActor(ctx), ctx.params.id, ctx.body.expires_in_seconds, queueOfProcess)),
 );
 
 // DELETE /keys/:id — revoke: refused everywhere within a second; stays listed as revoked
@@ -270,5 +275,5 @@ export const revokeApiKey = operation(
     // No body, but one is read (at most 64 KiB) for an HMAC key's signature.
     errors: [...KEY_ERRORS, "CONFLICT", "PAYLOAD_TOO_LARGE"],
   },
-  async (ctx) => toApiKey(await revokeKey(ctx.runtime.db, keyActor(ctx), ctx.params.id)),
+  async (ctx) => toApiKey(await revokeKey(ctx.runtime.db, keyActor(ctx), ctx.params.id, queueOfProcess)),
 );

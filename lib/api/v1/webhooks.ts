@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { WEBHOOK_EVENTS, type WebhookEvent } from "@/db/schema";
+import { ACCOUNT_EVENTS, EVENT_TYPES, WEBHOOK_EVENTS, type EventType, type WebhookEvent } from "@/db/schema";
 import { CLICK_FIELDS, CONVERSION_FIELDS, DELIVERY_FIELDS, EVENT_FIELDS, IMPRESSION_FIELDS } from "@/lib/webhooks/fields";
 import { listDeliveryLogs } from "@/lib/webhooks/logs";
 import { getWebhookSettings, updateWebhookSettings, type WebhookSettingsPatch, type WebhookSettingsView } from "@/lib/webhooks/settings";
@@ -10,6 +10,8 @@ import { ApiError, type ApiErrorCode } from "../errors";
 import { keyActor } from "../key-actor";
 import { operation } from "../operation";
 import { GUARD_ERRORS } from "./account";
+
+const EVENTS_NOTE = `(ours) The events this mode's URLs receive. The message events (${WEBHOOK_EVENTS.join(", ")}) go to their own URLs; the account events (${ACCOUNT_EVENTS.join(", ")}) go to delivery_url. Default: the message events only.`;
 
 /** The settings as the API shows them (docs/api-v1.md §5): never the secret, only whether one is set. */
 export const webhookSettingsSchema = z
@@ -24,6 +26,7 @@ export const webhookSettingsSchema = z
     conversion_fields: z.array(z.enum(CONVERSION_FIELDS)),
     unique_clicks_only: z.boolean(),
     signing_secret_set: z.boolean(),
+    events: z.array(z.enum(EVENT_TYPES)).meta({ description: EVENTS_NOTE }),
   })
   .meta({ id: "WebhookSettings" });
 const settingsResponse = z.object({ status: z.literal(true), webhooks: webhookSettingsSchema });
@@ -42,6 +45,7 @@ function toApiSettings(view: WebhookSettingsView) {
       conversion_fields: view.fields.conversion,
       unique_clicks_only: view.uniqueClicksOnly,
       signing_secret_set: view.signingSecretSet,
+      events: view.events,
     },
   } as z.infer<typeof settingsResponse>;
 }
@@ -101,6 +105,23 @@ const toggleField = (description: string) =>
     },
   );
 
+const eventsField = coded<EventType[]>(
+  "INVALID_EVENTS",
+  (value) => {
+    if (!Array.isArray(value)) return { ok: false, message: "must be a list of event names (an empty list receives nothing)" };
+    const unknown = value.find((e) => typeof e !== "string" || !(EVENT_TYPES as readonly string[]).includes(e));
+    if (unknown !== undefined)
+      return { ok: false, message: `unknown event ${JSON.stringify(unknown)} (allowed: ${EVENT_TYPES.join(", ")})` };
+    return { ok: true, value: value as EventType[] };
+  },
+  {
+    type: "array",
+    items: { type: "string", enum: [...EVENT_TYPES] },
+    uniqueItems: false,
+    description: `${EVENTS_NOTE} The whole list: what it leaves out is not received.`,
+  },
+);
+
 const secretField = coded<string>("INVALID_SECRET", checkSigningSecret, {
   type: "string",
   minLength: 1,
@@ -121,6 +142,7 @@ export const updateWebhooksBody = z
     impression_fields: fieldsField("impression"),
     conversion_fields: fieldsField("conversion"),
     unique_clicks_only: toggleField("Click events for the first click of each message only."),
+    events: eventsField,
     signing_secret: secretField,
     clear_signing_secret: toggleField("true removes the signing secret (deliveries are then unsigned)."),
   })
@@ -146,6 +168,7 @@ function toPatch(body: z.output<typeof updateWebhooksBody>): WebhookSettingsPatc
     urls,
     fields,
     uniqueClicksOnly: body.unique_clicks_only,
+    events: body.events,
     signingSecret: body.signing_secret,
     clearSigningSecret: body.clear_signing_secret,
   };
@@ -178,11 +201,11 @@ export const updateWebhooks = operation(
     path: "/user/webhooks",
     tag: "Webhooks",
     summary: "Update webhook settings",
-    description: `A partial update. A URL must be http(s) and must not point at a private, loopback or link-local address. ${MODE_NOTE}`,
+    description: `A partial update. A URL must be http(s) and must not point at a private, loopback or link-local address. (ours) \`events\` chooses which events are sent, the account events (balance.low, key.expiring, key.expired, key.revoked, key.rolled) included; the change is audited with the list before and after. ${MODE_NOTE}`,
     permission: "webhooks.write",
     body: updateWebhooksBody,
     response: settingsResponse,
-    errors: [...WRITE_ERRORS, "INVALID_URL", "INVALID_SECRET", "INVALID_FIELDS", "INVALID_TOGGLE", "CONFLICTING_FIELDS"],
+    errors: [...WRITE_ERRORS, "INVALID_URL", "INVALID_SECRET", "INVALID_FIELDS", "INVALID_TOGGLE", "INVALID_EVENTS", "CONFLICTING_FIELDS"],
   },
   async (ctx) => {
     const patch = toPatch(ctx.body);
@@ -243,7 +266,7 @@ export const testWebhook = operation(
 );
 
 const logsQuery = z.object({
-  event: z.enum(WEBHOOK_EVENTS).optional(),
+  event: z.enum(EVENT_TYPES).optional().meta({ description: "One event type; (ours) the account events (balance.low, key.*) too." }),
   success: z
     .enum(["true", "false"])
     .transform((v) => v === "true")
@@ -254,9 +277,9 @@ const logsQuery = z.object({
 const logEntrySchema = z
   .object({
     id: z.number().int(),
-    event: z.enum(WEBHOOK_EVENTS),
+    event: z.enum(EVENT_TYPES).meta({ description: "The event type; (ours) the account events (balance.low, key.*) too." }),
     url: z.string(),
-    message_id: z.string().nullable(),
+    message_id: z.string().nullable().meta({ description: "The message of a message event; null for account events." }),
     attempt: z.number().int(),
     success: z.boolean(),
     response_status: z.number().int().nullable(),
@@ -285,7 +308,8 @@ export const listWebhookLogs = operation(
     path: "/user/webhooks/logs",
     tag: "Webhooks",
     summary: "List webhook delivery attempts",
-    description: "Attempts of the key's mode: a test key sees the sandbox's deliveries, a live key the live ones.",
+    description:
+      "Attempts of the key's mode: a test key sees the sandbox's deliveries, a live key the live ones. (ours) Account events (balance.low, key.*) are listed with their type and can be filtered by it.",
     permission: "webhooks.read",
     query: logsQuery,
     response: logsResponse,
@@ -296,7 +320,7 @@ export const listWebhookLogs = operation(
     return {
       logs: page.rows.map((r) => ({
         id: r.id,
-        event: r.event as WebhookEvent,
+        event: r.event as EventType,
         url: r.url,
         message_id: r.messageId,
         attempt: r.attempt,

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
 import type { ActionEnv, ActionResult } from "@/lib/portal/define-action";
 import { getPortalContext } from "@/lib/portal/session";
+import { getJobs } from "@/lib/runtime/jobs";
 import { keyActions } from "@/lib/portal/key-actions";
 import type { CreateKeyFormValues, EditKeyFormValues } from "@/lib/keys/form-schema";
 import type { CreatedKey } from "@/lib/keys/service";
@@ -14,7 +15,8 @@ import type { KeyView } from "@/lib/keys/view";
 
 async function env(): Promise<ActionEnv> {
   const [db, context] = await Promise.all([getDb(), getPortalContext()]);
-  return { db, context };
+  // Rolling and revoking enqueue key.rolled / key.revoked in their transaction (when subscribed).
+  return { db, context, queue: () => getJobs().then((jobs) => jobs.queue) };
 }
 
 function refreshed<T>(result: ActionResult<T>): ActionResult<T> {
