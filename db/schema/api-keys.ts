@@ -1,5 +1,19 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
 import { ALL_PERMISSIONS, type Permission } from "@/lib/permissions/catalog";
 import { users, workspaces } from "./accounts";
 
@@ -31,6 +45,14 @@ export const apiKeys = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     postbackUrl: text("postback_url"),
+    // (ours) The most this key may spend per UTC day, in the workspace currency (null: no cap). Checked and
+    // reserved in the send's transaction against api_key_daily_spend (lib/keys/spend.ts).
+    dailySpendCap: numeric("daily_spend_cap", { precision: 16, scale: 5 }),
+    // (ours) Destination countries (ISO 3166-1 alpha-2) this key may send to; empty: any.
+    allowedCountries: text("allowed_countries")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     offTheRecord: boolean("off_the_record").notNull().default(false),
     hmac: boolean("hmac").notNull().default(false),
     // AES-256-GCM ciphertext of the signing secret (HMAC keys only); never plain text.
@@ -70,7 +92,26 @@ export const apiKeys = pgTable(
     check("api_keys_permissions_in_catalog", sql.raw(`permissions <@ ARRAY[${ALL_PERMISSIONS.map((p) => `'${p}'`).join(", ")}]::text[]`)),
     check("api_keys_mode_known", sql`${t.mode} IN ('live', 'test')`),
     check("api_keys_hmac_has_secret", sql`NOT ${t.hmac} OR ${t.signingSecretEncrypted} IS NOT NULL`),
+    check("api_keys_daily_spend_cap_not_negative", sql`${t.dailySpendCap} IS NULL OR ${t.dailySpendCap} >= 0`),
   ],
+);
+
+/**
+ * (ours) What a key with a daily spend cap has spent per UTC day: one row per key and day, moved
+ * only by the send's conditional upsert (spent + cost <= cap, in the send's transaction) and by a
+ * refund. Its row lock is what makes the cap exact under concurrency and across instances.
+ */
+export const apiKeyDailySpend = pgTable(
+  "api_key_daily_spend",
+  {
+    keyId: text("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    // The UTC day.
+    day: date("day", { mode: "string" }).notNull(),
+    spent: numeric("spent", { precision: 16, scale: 5 }).notNull().default("0"),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.day] })],
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

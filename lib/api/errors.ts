@@ -26,6 +26,7 @@ export const API_ERRORS = {
   CONFLICTING_FIELDS: { status: 400, description: "Conflicting fields" },
   NO_WEBHOOK_URL: { status: 400, description: "No webhook URL is set for this event" },
   INSUFFICIENT_BALANCE: { status: 402, description: "Insufficient balance" },
+  KEY_SPEND_LIMIT: { status: 402, description: "(ours) The send would take the API key past its daily spend cap" },
   NOT_FOUND: { status: 404, description: "Not found" },
   METHOD_NOT_ALLOWED: { status: 405, description: "Method not allowed" },
   CONFLICT: { status: 409, description: "The request conflicts with the resource's state" },

@@ -23,6 +23,8 @@ export function keyActor(ctx: HandlerContext<z.ZodType | undefined, z.ZodType | 
         hmac: key.hmac,
         expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt),
         offTheRecord: key.offTheRecord,
+        dailySpendCap: key.dailySpendCap,
+        allowedCountries: key.allowedCountries,
       },
     },
     ceiling: key.permissions,

@@ -34,7 +34,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-// The fields of docs/api-v1.md §7, plus the derived `status`.
+// The fields of docs/api-v1.md §7, plus the derived `status` and (ours) the spend and destination limits.
 const KEY_FIELDS = [
   "id",
   "name",
@@ -53,6 +53,8 @@ const KEY_FIELDS = [
   "created_at",
   "revoked_at",
   "parent_key_id",
+  "daily_spend_cap",
+  "allowed_countries",
 ].sort();
 
 const api = {

@@ -7,6 +7,10 @@ export type KeyRestrictions = {
   hmac: boolean;
   expiresAt: Date | null;
   offTheRecord: boolean;
+  /** (ours) The most the key may spend per UTC day (a decimal in the workspace currency); null: no cap. */
+  dailySpendCap: string | null;
+  /** (ours) Destination countries the key may send to; empty: any. */
+  allowedCountries: readonly string[];
 };
 
 /** Who is acting: a signed-in member, or (keys API) an API key. */

@@ -13,6 +13,8 @@ export type ServiceErrorCode =
   | "RATE_LIMITED"
   /** The balance does not cover a send (details: balance, estimated cost…). */
   | "INSUFFICIENT_BALANCE"
+  /** (ours) A send would take the key past its daily spend cap (details: spent, cap…). */
+  | "KEY_SPEND_LIMIT"
   /** An idempotency key reused with another request. */
   | "IDEMPOTENCY_KEY_REUSED"
   /** The sandbox (test mode's carrier) is down; a test send never falls through to live. */

@@ -166,9 +166,27 @@ describe("createKeyFormSchema", () => {
 
   it("produces output the service's create schema accepts unchanged", () => {
     const out = createKeyFormSchema.parse(
-      createForm({ expiry: "30", allowedCidrs: [{ value: "::ffff:10.0.0.1/104" }], postbackUrl: "http://h.test/x" }),
+      createForm({
+        expiry: "30",
+        allowedCidrs: [{ value: "::ffff:10.0.0.1/104" }],
+        postbackUrl: "http://h.test/x",
+        dailySpendCap: "12.5",
+        allowedCountries: "gb, FR",
+      }),
     );
+    expect(out).toMatchObject({ dailySpendCap: "12.50000", allowedCountries: ["FR", "GB"] });
     expect(createKeyInputSchema.parse(out)).toEqual(out);
+  });
+
+  it("reads the limits (ours): an empty cap is none, empty countries any; a bad amount or code is refused by its field", () => {
+    expect(createKeyFormSchema.parse(createForm({ dailySpendCap: " ", allowedCountries: "" }))).toMatchObject({
+      dailySpendCap: null,
+      allowedCountries: [],
+    });
+    const bad = createKeyFormSchema.safeParse(createForm({ dailySpendCap: "-3", allowedCountries: "GB XX" }));
+    expect(bad.success).toBe(false);
+    const paths = bad.error!.issues.map((i) => i.path.join("."));
+    expect(paths).toEqual(expect.arrayContaining(["dailySpendCap", "allowedCountries"]));
   });
 });
 
@@ -271,6 +289,8 @@ describe("service input schemas", () => {
       allowedCidrs: [],
       postbackUrl: null,
       expiresAt: null,
+      dailySpendCap: null,
+      allowedCountries: [],
     });
   });
 

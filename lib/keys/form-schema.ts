@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { NAMED_PERMISSIONS, WILDCARD, type NamedPermission, type Permission } from "@/lib/permissions/catalog";
 import { cidrSchema } from "@/lib/net/cidr";
-import { keyNameSchema, MAX_CIDRS, normalizePermissions, postbackUrlSchema, type CreateKeyInput, type UpdateKeyInput } from "./schemas";
+import {
+  allowedCountriesSchema,
+  dailySpendCapSchema,
+  keyNameSchema,
+  MAX_CIDRS,
+  normalizePermissions,
+  postbackUrlSchema,
+  type CreateKeyInput,
+  type UpdateKeyInput,
+} from "./schemas";
 
 /**
  * The create/edit form's schema — the same one the server actions parse with, so
@@ -35,6 +44,10 @@ const fields = z.object({
   expiry: z.enum(EXPIRY_CHOICES),
   // YYYY-MM-DD, read when expiry is "custom"; the key expires at 00:00 UTC that day.
   expiresOn: z.string(),
+  // (ours) "" is no cap. Left out (a caller that predates the limits), the key's cap is not touched.
+  dailySpendCap: z.string().optional(),
+  // (ours) Codes separated by commas or spaces; "" is any country. Left out: not touched.
+  allowedCountries: z.string().optional(),
 });
 type Fields = z.output<typeof fields>;
 
@@ -47,6 +60,14 @@ function refineFields(v: Fields, ctx: z.RefinementCtx) {
     const url = postbackUrlSchema.safeParse(v.postbackUrl);
     if (!url.success) ctx.addIssue({ code: "custom", path: ["postbackUrl"], message: url.error.issues[0].message });
   }
+  if (typeof v.dailySpendCap === "string" && v.dailySpendCap.trim() !== "") {
+    const cap = dailySpendCapSchema.safeParse(v.dailySpendCap);
+    if (!cap.success) ctx.addIssue({ code: "custom", path: ["dailySpendCap"], message: cap.error.issues[0].message });
+  }
+  if (typeof v.allowedCountries === "string") {
+    const countries = allowedCountriesSchema.safeParse(splitCountries(v.allowedCountries));
+    if (!countries.success) ctx.addIssue({ code: "custom", path: ["allowedCountries"], message: countries.error.issues[0].message });
+  }
   if (v.expiry === "custom") {
     const date = parseDay(String(v.expiresOn));
     if (!date) ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Enter a date (YYYY-MM-DD)" });
@@ -55,6 +76,14 @@ function refineFields(v: Fields, ctx: z.RefinementCtx) {
     }
   }
 }
+
+/** "gb, FR de" → ["gb", "FR", "de"] (the service's schema upper-cases, checks, dedupes and sorts). */
+export function splitCountries(text: string): string[] {
+  return text.split(/[\s,;]+/).filter(Boolean);
+}
+
+const capOf = (text: string | undefined) => (text === undefined ? undefined : text.trim() === "" ? null : dailySpendCapSchema.parse(text));
+const countriesOf = (text: string | undefined) => (text === undefined ? undefined : allowedCountriesSchema.parse(splitCountries(text)));
 
 function parseDay(value: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
@@ -78,6 +107,8 @@ const common = (v: Fields) => ({
   postbackUrl: v.postbackUrl === "" ? null : v.postbackUrl,
   allowedCidrs: v.allowedCidrs.map((c) => c.value),
   expiresAt: expiryDate(v),
+  ...(v.dailySpendCap === undefined ? {} : { dailySpendCap: capOf(v.dailySpendCap) }),
+  ...(v.allowedCountries === undefined ? {} : { allowedCountries: countriesOf(v.allowedCountries) }),
 });
 
 export const createKeyFormSchema = fields

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isStorableText } from "@/lib/format/text";
 import { ALL_PERMISSIONS, NAMED_PERMISSIONS, WILDCARD, type Permission } from "@/lib/permissions/catalog";
 import { cidrSchema } from "@/lib/net/cidr";
+import { isCountryCode } from "@/lib/format/country";
 
 /**
  * Field schemas of a key, shared by the portal form, the server actions and the
@@ -61,6 +62,37 @@ export const rollGraceSchema = z
   .min(0, "Grace period cannot be negative")
   .max(MAX_ROLL_GRACE_SECONDS, "Grace period can be at most 7 days");
 
+/** (ours) The highest daily spend cap a key can have, in the workspace currency. */
+export const MAX_DAILY_SPEND_CAP = 1_000_000_000;
+
+/**
+ * (ours) A key's daily spend cap as the service takes it: a plain decimal (at most 5 decimals, the
+ * money scale), 0 to MAX_DAILY_SPEND_CAP, normalized to the column's text ("25" → "25.00000").
+ */
+export const dailySpendCapSchema = z
+  .string({ error: "Daily spend cap must be an amount" })
+  .trim()
+  .regex(/^\d{1,10}(\.\d{1,5})?$/, "Daily spend cap must be an amount of at most 5 decimals, like 25 or 12.5")
+  .refine((s) => Number(s) <= MAX_DAILY_SPEND_CAP, `Daily spend cap can be at most ${MAX_DAILY_SPEND_CAP.toLocaleString("en")}`)
+  .transform((s) => {
+    const [whole, fraction = ""] = s.split(".");
+    return `${BigInt(whole)}.${fraction.padEnd(5, "0")}`;
+  });
+
+export const MAX_ALLOWED_COUNTRIES = 250;
+
+/** (ours) Destination countries a key may send to (empty: any): ISO 3166-1 alpha-2, any case; unique and sorted. */
+export const allowedCountriesSchema = z
+  .array(z.string({ error: "Countries must be ISO 3166 country codes" }).trim().toUpperCase(), {
+    error: "Allowed countries must be a list of ISO 3166 country codes",
+  })
+  .max(MAX_ALLOWED_COUNTRIES, `At most ${MAX_ALLOWED_COUNTRIES} countries`)
+  .transform((codes, ctx) => {
+    const unknown = codes.filter((c) => !isCountryCode(c));
+    if (unknown.length) ctx.addIssue({ code: "custom", message: `Not ISO 3166 country codes: ${unknown.join(", ")}` });
+    return [...new Set(codes)].sort();
+  });
+
 const editableFields = {
   name: keyNameSchema,
   permissions: permissionsSchema,
@@ -68,6 +100,8 @@ const editableFields = {
   allowedCidrs: allowedCidrsSchema,
   postbackUrl: postbackUrlSchema.nullable(),
   expiresAt: futureDateSchema.nullable(),
+  dailySpendCap: dailySpendCapSchema.nullable(),
+  allowedCountries: allowedCountriesSchema,
 };
 
 /** What creating a key takes, after parsing (the service's input). */
@@ -79,8 +113,13 @@ export const createKeyInputSchema = z.object({
   allowedCidrs: editableFields.allowedCidrs.default([]),
   postbackUrl: editableFields.postbackUrl.default(null),
   expiresAt: editableFields.expiresAt.default(null),
+  dailySpendCap: editableFields.dailySpendCap.default(null),
+  allowedCountries: editableFields.allowedCountries.default([]),
 });
-export type CreateKeyInput = z.output<typeof createKeyInputSchema>;
+type ParsedCreateKey = z.output<typeof createKeyInputSchema>;
+/** The limits (ours) are optional for callers: left out, no cap and any country. */
+export type CreateKeyInput = Omit<ParsedCreateKey, "dailySpendCap" | "allowedCountries"> &
+  Partial<Pick<ParsedCreateKey, "dailySpendCap" | "allowedCountries">>;
 
 /** What editing takes: any subset of the editable fields (no defaults: absent means unchanged). Mode and signing never change. */
 export const updateKeyInputSchema = z.object({ ...editableFields, enabled: z.boolean() }).partial();

@@ -12,6 +12,7 @@ import { encryptSecret } from "./encryption";
 import { generateKey, generateSigningSecret } from "./format";
 import { newKeyId } from "./ids";
 import { assertActorMode, assertNoLooserThanActor } from "./restrictions";
+import { recountTodaySpend } from "./spend";
 import { invalidateKeyLocally, notifyKeyChanged } from "./verify";
 import type { CreateKeyInput, UpdateKeyInput } from "./schemas";
 import { EXPIRY_WARNING_MS, toKeyView, type KeyView } from "./view";
@@ -241,7 +242,8 @@ export async function listKeyAudit(db: Db, ctx: ActorContext, id: string): Promi
 // ---------------------------------------------------------------------------
 // Changing
 
-export async function createKey(db: Db, ctx: ActorContext, input: CreateKeyInput): Promise<CreatedKey> {
+export async function createKey(db: Db, ctx: ActorContext, given: CreateKeyInput): Promise<CreatedKey> {
+  const input = { ...given, dailySpendCap: given.dailySpendCap ?? null, allowedCountries: given.allowedCountries ?? [] };
   assertWithinCeiling(ctx, input.permissions);
   assertActorMode(ctx, input.mode);
   assertNoLooserThanActor(ctx, input, "create a key");
@@ -273,16 +275,21 @@ export async function createKey(db: Db, ctx: ActorContext, input: CreateKeyInput
         allowedCidrs: input.allowedCidrs,
         postbackUrl: input.postbackUrl,
         expiresAt: input.expiresAt,
+        dailySpendCap: input.dailySpendCap,
+        allowedCountries: input.allowedCountries,
         createdBy,
         parentKeyId: ctx.actor.kind === "key" ? ctx.actor.keyId : null,
       })
       .returning();
-    const { name, mode, permissions, hmac, offTheRecord, allowedCidrs, postbackUrl, expiresAt } = row;
+    const { name, mode, permissions, hmac, offTheRecord, allowedCidrs, postbackUrl, expiresAt, dailySpendCap, allowedCountries } = row;
     await recordAudit(tx, ctx, {
       action: "key.create",
       targetType: "api_key",
       targetId: id,
-      changes: diff({}, { name, mode, permissions, hmac, offTheRecord, allowedCidrs, postbackUrl, expiresAt }),
+      changes: diff(
+        {},
+        { name, mode, permissions, hmac, offTheRecord, allowedCidrs, postbackUrl, expiresAt, dailySpendCap, allowedCountries },
+      ),
     });
     return { key: toKeyView(row, await creatorOf(tx, createdBy)), secret: generated.secret, signingSecret };
   });
@@ -308,6 +315,8 @@ export async function updateKey(db: Db, ctx: ActorContext, id: string, input: Up
         .returning();
       const onlyEnabled = Object.keys(changes).length === 1 && "enabled" in changes;
       const action = onlyEnabled ? (input.enabled ? "key.enable" : "key.disable") : "key.update";
+      // A cap set on a key that had none counts the whole day, not only what follows (lib/keys/spend.ts).
+      if (row.dailySpendCap === null && updated.dailySpendCap !== null) await recountTodaySpend(tx, updated);
       await recordAudit(tx, ctx, { action, targetType: "api_key", targetId: id, changes });
       await notifyKeyChanged(tx, id);
       return toKeyView(updated, await creatorOf(tx, updated.createdBy));

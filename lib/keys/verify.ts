@@ -27,6 +27,10 @@ export type VerifiedKey = {
   /** The signing secret that pairs with the presented secret (the previous one during a roll's grace). */
   signingSecret: string | null;
   offTheRecord: boolean;
+  /** (ours) Null: the send reserves no spend (no extra statement); else a decimal, checked in the send's transaction. */
+  dailySpendCap: string | null;
+  /** (ours) Empty: any destination country. */
+  allowedCountries: string[];
   rateLimitPerSecond: number;
   /** Set when the presented secret is the previous one of a rolled key: it stops working then. */
   graceEndsAt: number | null;
@@ -84,6 +88,8 @@ export async function loadKey(db: Db, hashes: string[]): Promise<VerifiedKey | n
     hmac: k.hmac,
     signingSecret: k.hmac && encrypted ? decryptSecret(encrypted, k.id) : null,
     offTheRecord: k.offTheRecord,
+    dailySpendCap: k.dailySpendCap,
+    allowedCountries: k.allowedCountries,
     rateLimitPerSecond: row.rateLimitPerSecond,
     graceEndsAt: matchedPrevious ? (k.previousExpiresAt?.getTime() ?? 0) : null,
   };

@@ -24,6 +24,10 @@ export const keyViewSchema = z.strictObject({
   allowedCidrs: z.array(z.string()),
   postbackUrl: z.string().nullable(),
   offTheRecord: z.boolean(),
+  /** (ours) The most it may spend per UTC day, in the workspace currency; null: no cap. */
+  dailySpendCap: z.number().nullable(),
+  /** (ours) The destination countries it may send to; empty: any. */
+  allowedCountries: z.array(z.string()),
   expiresAt: z.iso.datetime().nullable(),
   lastUsedAt: z.iso.datetime().nullable(),
   lastUsedAddress: z.string().nullable(),
@@ -63,6 +67,8 @@ export function toKeyView(row: ApiKeyRow, createdBy: { id: number; name: string 
     allowedCidrs: row.allowedCidrs,
     postbackUrl: row.postbackUrl,
     offTheRecord: row.offTheRecord,
+    dailySpendCap: row.dailySpendCap === null ? null : Number(row.dailySpendCap),
+    allowedCountries: row.allowedCountries,
     expiresAt: iso(row.expiresAt),
     lastUsedAt: iso(row.lastUsedAt),
     lastUsedAddress: row.lastUsedAddress,

@@ -4,6 +4,7 @@ import { executeRows } from "@/db/client";
 import { FINAL_STATUSES, ledgerEntries, MESSAGE_STATUSES, messages, workspaces, type MessageStatus } from "@/db/schema";
 import { toUnits, fromUnits } from "@/lib/billing/money";
 import { QUEUES, type Queue } from "@/lib/queue/queue";
+import { releaseKeySpend } from "@/lib/keys/spend";
 import { enqueueDeliveryWebhook, enqueueDeliveryWebhooks } from "@/lib/webhooks/deliver";
 import type { Carrier, FinalReport } from "./carrier";
 
@@ -94,10 +95,21 @@ export async function handleSubmitJob(deps: LifecycleDeps, data: { ids: number[]
   }
 }
 
-/** A refused submission: the message fails and, for live messages, its cost goes back to the balance. */
+/**
+ * A refused submission: the message fails and, for live messages, its cost goes back to the balance.
+ * Its cost also goes back to its key's spend of the day it was sent (ours: a capped key's cap counts
+ * what was billed), before the balance: the send takes the same two row locks in that order.
+ */
 async function failAndRefund(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], messageId: string, statusCode: string, queue: Queue) {
   const [before] = await tx
-    .select({ cost: messages.cost, mode: messages.mode, workspaceId: messages.workspaceId, currency: messages.currency })
+    .select({
+      cost: messages.cost,
+      mode: messages.mode,
+      workspaceId: messages.workspaceId,
+      currency: messages.currency,
+      keyId: messages.keyId,
+      createdAt: messages.createdAt,
+    })
     .from(messages)
     .where(and(eq(messages.messageId, messageId), stillPending))
     .for("update");
@@ -108,6 +120,7 @@ async function failAndRefund(tx: Parameters<Parameters<Db["transaction"]>[0]>[0]
     .where(eq(messages.messageId, messageId))
     .returning();
   const refund = toUnits(before.cost);
+  if (before.keyId) await releaseKeySpend(tx, before.keyId, before.createdAt, refund);
   if (before.mode === "live" && refund > 0n) {
     await tx
       .update(workspaces)

@@ -6,6 +6,7 @@ import type { VerifiedKey } from "@/lib/keys/verify";
 import { countSegments, MAX_SEGMENTS, type Encoding } from "./encoding";
 import { nonGsmCharacters, rewriteLookalikes } from "./gsm-rewrite";
 import { priceTable, type PriceTable } from "./pricing";
+import { isBlocked } from "./send";
 import type { SendBody } from "./send-input";
 
 /** What a recipient would get: the send's per-recipient result, without sending (docs/api-v1.md §3, preview). */
@@ -44,10 +45,10 @@ export type Preview = {
   gsm7_rewrite: (PreviewCost & { message: string; replaced: number; saving: number; fits: boolean }) | null;
 };
 
-function costOf(prices: PriceTable, blocked: ReadonlySet<string>, input: SendBody, segments: number) {
+function costOf(prices: PriceTable, blocked: ReadonlySet<string>, allowed: readonly string[], input: SendBody, segments: number) {
   let total = 0n;
   for (const r of input.to) {
-    if (r.country && blocked.has(r.country)) continue;
+    if (isBlocked(blocked, allowed, r.country)) continue;
     const rate = prices.countryRate(r.country);
     if (rate !== null) total += rate * BigInt(segments);
   }
@@ -73,7 +74,7 @@ export async function previewSend(db: Db, key: VerifiedKey, input: SendBody): Pr
   const recipients: PreviewRecipient[] = input.to.map((r) => {
     const networks = prices.countryNetworks(r.country);
     const base = { dnis: r.e164, country: r.country, network: networks.length === 1 ? networks[0] : null, segments: input.segments };
-    if (r.country && blocked.has(r.country)) {
+    if (isBlocked(blocked, key.allowedCountries, r.country)) {
       return { ...base, status: "blocked_country", price_per_segment: null, encoding: input.encoding, cost: 0 };
     }
     const rate = prices.countryRate(r.country);
@@ -86,7 +87,7 @@ export async function previewSend(db: Db, key: VerifiedKey, input: SendBody): Pr
       cost: unitsToNumber(rate * BigInt(input.segments)),
     };
   });
-  const total = costOf(prices, blocked, input, input.segments);
+  const total = costOf(prices, blocked, key.allowedCountries, input, input.segments);
   const live = key.mode === "live";
   const balance = toUnits(workspace.balance);
 
@@ -96,7 +97,7 @@ export async function previewSend(db: Db, key: VerifiedKey, input: SendBody): Pr
   if (replaced > 0) {
     const message = rewriteLookalikes(input.message);
     const info = countSegments(message);
-    const rewriteTotal = costOf(prices, blocked, input, info.segments);
+    const rewriteTotal = costOf(prices, blocked, key.allowedCountries, input, info.segments);
     rewrite = {
       message,
       replaced,

@@ -7,6 +7,7 @@ import { ServiceError } from "@/lib/errors/service-error";
 import { crossedLowBalance, enqueueBalanceLow } from "@/lib/billing/low-balance";
 import { fromUnits, toUnits, unitsToNumber } from "@/lib/billing/money";
 import { QUEUES, type Queue } from "@/lib/queue/queue";
+import { reserveKeySpend, type SpendRefusal } from "@/lib/keys/spend";
 import type { VerifiedKey } from "@/lib/keys/verify";
 import { log } from "@/lib/log";
 import type { Carrier } from "./carrier";
@@ -55,7 +56,9 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
   const blocked = new Set(workspace.blocked);
   const planned: Planned[] = input.to.map((r) => {
     const messageId = newMessageId(key.workspaceId);
-    if (r.country && blocked.has(r.country)) return { dnis: r.e164, country: r.country, status: "blocked_country", cost: 0n, messageId };
+    if (isBlocked(blocked, key.allowedCountries, r.country)) {
+      return { dnis: r.e164, country: r.country, status: "blocked_country", cost: 0n, messageId };
+    }
     const rate = prices.countryRate(r.country);
     if (rate === null) return { dnis: r.e164, country: r.country, status: "config_error", cost: 0n, messageId };
     return { dnis: r.e164, country: r.country, status: "accepted", cost: rate * BigInt(input.segments), messageId };
@@ -132,6 +135,12 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
           .set({ statusCode: outcome.status, response: outcome.body })
           .where(and(eq(idempotencyKeys.workspaceId, key.workspaceId), eq(idempotencyKeys.key, idempotency.key)));
       }
+      // The key's daily cap (ours), when it has one: one conditional upsert, its row lock held to the commit
+      // like the debit's. Before the debit, in the order a refund takes the same locks (lib/sms/lifecycle.ts).
+      if (key.dailySpendCap !== null) {
+        const over = await reserveKeySpend(tx, key.id, totalCost);
+        if (over) throw overCap(over, totalCost, workspace.currency);
+      }
       if (live) await debit(tx, deps.queue, key.workspaceId, totalCost, covers, refuse);
       return outcome;
     });
@@ -147,6 +156,33 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
       },
     );
   }
+}
+
+/**
+ * A recipient the send refuses as `blocked_country`: its country is blocked for
+ * the workspace, or (ours) the key has allowed countries and this is not one of
+ * them — a number of no country included.
+ */
+export function isBlocked(blocked: ReadonlySet<string>, allowed: readonly string[], country: string | null): boolean {
+  if (country && blocked.has(country)) return true;
+  return allowed.length > 0 && (country === null || !allowed.includes(country));
+}
+
+/** 402 KEY_SPEND_LIMIT (ours): the whole send is refused; the body says today's spend and the cap. */
+function overCap(over: SpendRefusal, cost: bigint, currency: string): ServiceError {
+  const left = over.cap > over.spent ? over.cap - over.spent : 0n;
+  return new ServiceError(
+    "KEY_SPEND_LIMIT",
+    `This send would take the key past its daily spend cap: ${unitsToNumber(over.spent)} of ${unitsToNumber(over.cap)} ${currency} spent today (UTC), ${unitsToNumber(left)} left, this send costs ${unitsToNumber(cost)}`,
+    undefined,
+    {
+      spent_today: unitsToNumber(over.spent),
+      daily_spend_cap: unitsToNumber(over.cap),
+      estimated_cost: unitsToNumber(cost),
+      currency,
+      day: over.day,
+    },
+  );
 }
 
 type NewMessageRow = {

@@ -4,12 +4,9 @@ import type { Db } from "@/db";
 import { workspaces } from "@/db/schema";
 import { diff, recordAudit } from "@/lib/audit/record";
 import type { ActorContext } from "@/lib/context/actor";
+import { isCountryCode } from "@/lib/format/country";
 
-// ISO 3166-1 alpha-2 codes the runtime knows (Intl), so a typo cannot block nothing silently.
-const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
-export function isCountryCode(code: string): boolean {
-  return /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== undefined && code !== "ZZ";
-}
+export { isCountryCode };
 
 export const workspaceSettingsSchema = z.object({
   blockedCountries: z

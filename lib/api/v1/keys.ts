@@ -6,6 +6,9 @@ import type { Queue } from "@/lib/queue/queue";
 import { createKey, getKey, listKeys, revokeKey, rollKey, updateKey } from "@/lib/keys/service";
 import {
   allowedCidrsSchema,
+  allowedCountriesSchema,
+  dailySpendCapSchema,
+  MAX_DAILY_SPEND_CAP,
   keyIdSchema,
   keyModeSchema,
   keyNameSchema,
@@ -34,6 +37,14 @@ export const apiKeySchema = z
     allowed_cidrs: z.array(z.string()),
     postback_url: z.string().nullable(),
     off_the_record: z.boolean(),
+    daily_spend_cap: z.number().nullable().meta({
+      description:
+        "(ours) The most the key may spend per UTC day, in the workspace currency; null: no cap. A send past it is refused whole (402 `KEY_SPEND_LIMIT`).",
+    }),
+    allowed_countries: z.array(z.string()).meta({
+      description:
+        "(ours) ISO 3166-1 alpha-2 destination countries the key may send to; empty: any. A recipient elsewhere gets `blocked_country`.",
+    }),
     expires_at: z.iso.datetime().nullable(),
     last_used_at: z.iso.datetime().nullable(),
     created_at: z.iso.datetime(),
@@ -66,6 +77,8 @@ function toApiKey(k: KeyView): z.infer<typeof apiKeySchema> {
     allowed_cidrs: k.allowedCidrs,
     postback_url: k.postbackUrl,
     off_the_record: k.offTheRecord,
+    daily_spend_cap: k.dailySpendCap,
+    allowed_countries: k.allowedCountries,
     expires_at: k.expiresAt,
     last_used_at: k.lastUsedAt,
     created_at: k.createdAt,
@@ -82,6 +95,14 @@ const futureInstant = z.iso
   .datetime({ offset: true, error: "expires_at must be an ISO 8601 date-time" })
   .transform((s) => new Date(s))
   .refine((d) => d.getTime() > Date.now(), "expires_at must be in the future");
+
+/** (ours) A cap as a JSON number (money is a number in this API), to the service's decimal text. */
+const apiSpendCap = z
+  .number({ error: "daily_spend_cap must be a number or null" })
+  .min(0, "daily_spend_cap cannot be negative")
+  .max(MAX_DAILY_SPEND_CAP, `daily_spend_cap can be at most ${MAX_DAILY_SPEND_CAP}`)
+  .refine((n) => Number(n.toFixed(5)) === n, "daily_spend_cap has at most 5 decimals")
+  .transform((n) => dailySpendCapSchema.parse(n.toFixed(5)));
 
 // Left out, mode and the restrictions default to the calling key's own (lib/keys/restrictions.ts).
 const createBody = z
@@ -102,6 +123,14 @@ const createBody = z
       .nullable()
       .optional()
       .meta({ description: "Defaults to the calling key's expiry; no later than it when it has one." }),
+    daily_spend_cap: apiSpendCap.nullable().optional().meta({
+      description:
+        "(ours) The most the key may spend per UTC day (workspace currency, up to 5 decimals); null: no cap. Defaults to the calling key's; no higher than it when it has one.",
+    }),
+    allowed_countries: allowedCountriesSchema.optional().meta({
+      description:
+        "(ours) ISO 3166-1 alpha-2 destination countries; empty: any. Defaults to the calling key's; when it has any, non-empty and each among them.",
+    }),
   })
   .meta({ id: "CreateApiKey" });
 
@@ -119,6 +148,12 @@ const updateBody = z
       .meta({ description: "Changing it needs webhooks.write as well; must point at a public address." }),
     off_the_record: z.boolean().meta({ description: "true only when the calling key is off the record itself." }),
     expires_at: futureInstant.nullable().meta({ description: "No later than the calling key's own expiry, when it has one." }),
+    daily_spend_cap: apiSpendCap.nullable().meta({
+      description: "(ours) null removes the cap. No higher than the calling key's own cap, when it has one (lowering is always allowed).",
+    }),
+    allowed_countries: allowedCountriesSchema.meta({
+      description: "(ours) [] allows any country. When the calling key has allowed countries, non-empty and each among them.",
+    }),
   })
   .partial()
   .meta({ id: "UpdateApiKey", description: "Any subset of the editable fields; mode and hmac never change." });
@@ -134,7 +169,7 @@ const listQuery = z.object({
 });
 
 const RESTRICT =
-  "A key can never make a key — itself included — less restricted than itself: allowed CIDRs inside its own, HMAC when it signs, an expiry no later than its own, off the record only when it is itself (403 `FORBIDDEN`).";
+  "A key can never make a key — itself included — less restricted than itself: allowed CIDRs inside its own, HMAC when it signs, an expiry no later than its own, off the record only when it is itself, (ours) a daily spend cap no higher than its own and allowed countries among its own (403 `FORBIDDEN`).";
 
 const KEY_ERRORS = [...GUARD_ERRORS, "NOT_FOUND"] as const;
 const WRITE_ERRORS = [...KEY_ERRORS, "INVALID_BODY", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "CONFLICT"] as const;
@@ -172,7 +207,7 @@ export const createApiKey = operation(
     path: "/keys",
     tag: "API keys",
     summary: "Create an API key",
-    description: `Within the calling key's permissions and of its mode (another mode is 403 \`FORBIDDEN\`). ${RESTRICT} Left out, mode, hmac, allowed_cidrs and expires_at are the calling key's own.`,
+    description: `Within the calling key's permissions and of its mode (another mode is 403 \`FORBIDDEN\`). ${RESTRICT} Left out, mode, hmac, allowed_cidrs, expires_at and (ours) daily_spend_cap and allowed_countries are the calling key's own.`,
     permission: "keys.write",
     body: createBody,
     response: createdKeySchema,
@@ -192,6 +227,8 @@ export const createApiKey = operation(
       postbackUrl: b.postback_url,
       offTheRecord: b.off_the_record,
       expiresAt: b.expires_at === undefined ? defaults.expiresAt : b.expires_at,
+      dailySpendCap: b.daily_spend_cap === undefined ? defaults.dailySpendCap : b.daily_spend_cap,
+      allowedCountries: b.allowed_countries ?? [...defaults.allowedCountries],
     });
     return Response.json(withSecrets(created), { status: 201, headers: { "Cache-Control": "no-store" } });
   },
@@ -213,7 +250,7 @@ export const getApiKey = operation(
   async (ctx) => toApiKey(await getKey(ctx.runtime.db, keyActor(ctx), ctx.params.id)),
 );
 
-// PATCH /keys/:id — change name, permissions, enabled, expiry, CIDRs, postback URL, off-the-record
+// PATCH /keys/:id — change name, permissions, enabled, expiry, CIDRs, postback URL, off-the-record, (ours) spend cap and countries
 export const updateApiKey = operation(
   {
     method: "PATCH",
@@ -237,6 +274,8 @@ export const updateApiKey = operation(
       postbackUrl: b.postback_url,
       offTheRecord: b.off_the_record,
       expiresAt: b.expires_at,
+      dailySpendCap: b.daily_spend_cap,
+      allowedCountries: b.allowed_countries,
     });
     return toApiKey(updated);
   },

@@ -48,7 +48,7 @@ export const sendMessages = operation(
     tag: "SMS",
     summary: "Send an SMS to 1–100 recipients",
     description:
-      "Validation order: body → to → too many → each number → message → length → sender_id → balance. An `Idempotency-Key` header makes a retry with the same body return the first response (24 h).",
+      "Validation order: body → to → too many → each number → message → length → sender_id → balance. An `Idempotency-Key` header makes a retry with the same body return the first response (24 h).\n\n**(ours)** A send that would take the key's spend of the UTC day past its `daily_spend_cap` is refused whole with 402 `KEY_SPEND_LIMIT` (adds `spent_today`, `daily_spend_cap`, `estimated_cost`, `currency`, `day`); a recipient outside the key's `allowed_countries` is `blocked_country`.",
     permission: "sms.send",
     body: sendBodySchema,
     response: sendResponseSchema,
@@ -57,6 +57,7 @@ export const sendMessages = operation(
       ...SEND_INPUT_CODES,
       "INVALID_PARAMETER",
       "INSUFFICIENT_BALANCE",
+      "KEY_SPEND_LIMIT",
       "IDEMPOTENCY_KEY_REUSED",
       "PAYLOAD_TOO_LARGE",
       "UNSUPPORTED_MEDIA_TYPE",
