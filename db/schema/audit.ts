@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { organizations, users, workspaces } from "./accounts";
 
@@ -26,7 +27,19 @@ export const auditEvents = pgTable(
   (t) => [
     // A key's audit history on its page: events of one target, newest first.
     index("audit_events_by_target").on(t.targetType, t.targetId, t.createdAt.desc()),
-    // The audit log page: a workspace's events, newest first.
+    // A workspace's events (and deleting a workspace's events with it).
     index("audit_events_by_workspace").on(t.workspaceId, t.createdAt.desc()),
+    // The Audit log page (lib/audit/query.ts): an organization's events, newest first by (created_at, id), a keyset page at a time.
+    index("audit_events_by_organization").on(t.organizationId, t.createdAt.desc(), t.id.desc()),
+    // ... filtered by a person ("Actor").
+    index("audit_events_by_actor_user").on(t.organizationId, t.actorUserId, t.createdAt.desc(), t.id.desc()),
+    // ... filtered by an API key ("Actor"): only the events a key made.
+    index("audit_events_by_actor_key")
+      .on(t.organizationId, t.actorKeyId, t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.actorKeyId} is not null`),
+    // ... filtered by "Action".
+    index("audit_events_by_action").on(t.organizationId, t.action, t.createdAt.desc(), t.id.desc()),
+    // ... filtered by "Target" (its type; a target id too uses audit_events_by_target).
+    index("audit_events_by_target_type").on(t.organizationId, t.targetType, t.createdAt.desc(), t.id.desc()),
   ],
 );

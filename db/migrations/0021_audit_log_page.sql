@@ -1,0 +1,5 @@
+CREATE INDEX "audit_events_by_organization" ON "audit_events" USING btree ("organization_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_by_actor_user" ON "audit_events" USING btree ("organization_id","actor_user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_by_actor_key" ON "audit_events" USING btree ("organization_id","actor_key_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "audit_events"."actor_key_id" is not null;--> statement-breakpoint
+CREATE INDEX "audit_events_by_action" ON "audit_events" USING btree ("organization_id","action","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_by_target_type" ON "audit_events" USING btree ("organization_id","target_type","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);
