@@ -36,7 +36,8 @@ export default async function PortalLayout({ children }: { children: React.React
         <main className="min-w-0 flex-1">
           {context.workspace.archived ? (
             <p role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-              The {context.workspace.name} workspace is archived: its API keys no longer work, and its data can be read but not changed.
+              The {context.workspace.name} workspace is archived: its API keys no longer work, and its data can be read but not changed, so
+              the buttons that would change it are not shown. Switch to another workspace to make changes.
             </p>
           ) : null}
           {children}

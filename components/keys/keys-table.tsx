@@ -14,7 +14,18 @@ import type { Role } from "@/lib/permissions/catalog";
  * The keys table. Sorting, filtering and paging happen in the database: the
  * table's state lives in the URL and each change asks the server for a page.
  */
-export function KeysTable({ page, query, role }: { page: KeyPage; query: ListKeysQuery; role: Role }) {
+/** `readOnly` (an archived workspace): no "Create API key" and no row actions. */
+export function KeysTable({
+  page,
+  query,
+  role,
+  readOnly = false,
+}: {
+  page: KeyPage;
+  query: ListKeysQuery;
+  role: Role;
+  readOnly?: boolean;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -40,7 +51,7 @@ export function KeysTable({ page, query, role }: { page: KeyPage; query: ListKey
   }, [filter]);
 
   const columns = useMemo(
-    () => createKeyColumns({ onEdit: open.edit, onToggle: open.toggle, onRoll: open.roll, onRevoke: open.revoke }),
+    () => createKeyColumns(readOnly ? {} : { onEdit: open.edit, onToggle: open.toggle, onRoll: open.roll, onRevoke: open.revoke }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the dialog openers are stable setters
     [],
   );
@@ -73,7 +84,7 @@ export function KeysTable({ page, query, role }: { page: KeyPage; query: ListKey
           onChange={(e) => setFilter(e.target.value)}
           className={`${inputClass} max-w-xs`}
         />
-        <Button onClick={open.create}>Create API key</Button>
+        {readOnly ? null : <Button onClick={open.create}>Create API key</Button>}
       </div>
 
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" aria-busy={pending}>

@@ -12,6 +12,15 @@ export const TWO_FACTOR_FIRST = "Your organization requires two-factor authentic
 
 export const WORKSPACE_ARCHIVED = "This workspace is archived: its data can be read but not changed.";
 
+/**
+ * Whether the page should offer this right's change buttons: the role holds it,
+ * and the current workspace is not archived (unless the right acts on the
+ * organization). The same rule defineAction enforces on the server.
+ */
+export function mayChange(context: PortalContext, right: PortalRight): boolean {
+  return hasPortalRight(context.role, right) && (!context.workspace.archived || ORGANIZATION_RIGHTS.includes(right));
+}
+
 /** `queue`: the job queue, for actions whose change enqueues work (key events); absent, nothing is enqueued. */
 export type ActionEnv = { db: Db; context: PortalContext | null; queue?: QueueRef };
 

@@ -10,7 +10,7 @@ import { balanceState } from "@/lib/billing/alert";
 import { billingSummary, paymentPage, priceTable } from "@/lib/billing/queries";
 import { formatDateTime } from "@/lib/format/dates";
 import { formatMoney } from "@/lib/format/money";
-import { hasPortalRight } from "@/lib/permissions/catalog";
+import { mayChange } from "@/lib/portal/define-action";
 import { firstValues } from "@/lib/portal/search-params";
 import { requirePortalContext } from "@/lib/portal/session";
 
@@ -29,8 +29,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   ]);
   if (!summary) notFound();
   const { threshold } = summary;
-  const canTopUp = hasPortalRight(context.role, "billing.topup");
-  const canManage = hasPortalRight(context.role, "billing.manage");
+  const canTopUp = mayChange(context, "billing.topup");
+  const canManage = mayChange(context, "billing.manage");
   const workspace = { id: context.workspaceId, name: context.workspace.name, currency: summary.currency };
 
   return (
@@ -53,7 +53,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
               <TopUp workspace={workspace} />
             </div>
           ) : (
-            <p className="mt-4 text-sm text-slate-600">Owners and Billing members can top up.</p>
+            <p className="mt-4 text-sm text-slate-600">
+              {context.workspace.archived ? "An archived workspace cannot be topped up." : "Owners and Billing members can top up."}
+            </p>
           )}
         </section>
         <section aria-labelledby="alert-heading" className="rounded-lg border border-slate-200 bg-white p-4">

@@ -6,7 +6,7 @@ import { SendTest } from "@/components/webhooks/send-test";
 import { WebhookSettingsForm } from "@/components/webhooks/webhook-settings-form";
 import { WebhookSettingsView } from "@/components/webhooks/webhook-settings-view";
 import { getDb } from "@/db";
-import { hasPortalRight } from "@/lib/permissions/catalog";
+import { mayChange } from "@/lib/portal/define-action";
 import { firstValues, queryErrors } from "@/lib/portal/search-params";
 import { requirePortalContext } from "@/lib/portal/session";
 import { retryDelaysMs } from "@/lib/webhooks/deliver";
@@ -27,7 +27,7 @@ function retrySchedule(delays: number[]): string {
 
 export default async function WebhooksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const context = await requirePortalContext("webhooks.page");
-  const canManage = hasPortalRight(context.role, "webhooks.manage");
+  const canManage = mayChange(context, "webhooks.manage");
   const db = await getDb();
   const values = firstValues(await searchParams);
   const parsed = deliveryLogQuerySchema.safeParse(values);

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { KeysTable } from "@/components/keys/keys-table";
 import { getDb } from "@/db";
+import { mayChange } from "@/lib/portal/define-action";
 import { requirePortalContext } from "@/lib/portal/session";
 import { parseListKeysQuery } from "@/lib/keys/list-query";
 import { listKeys } from "@/lib/keys/service";
@@ -19,7 +20,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
           Keys for the {context.workspace.name} workspace. A secret is shown once, when the key is created or rolled.
         </p>
       </div>
-      <KeysTable page={page} query={query} role={context.role} />
+      <KeysTable page={page} query={query} role={context.role} readOnly={!mayChange(context, "keys.page")} />
     </div>
   );
 }

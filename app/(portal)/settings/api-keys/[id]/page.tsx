@@ -5,6 +5,7 @@ import { ModeBadge, StatusBadge } from "@/components/keys/key-badges";
 import { KeyActivitySection } from "@/components/keys/key-activity";
 import { KeyDetailActions } from "@/components/keys/key-detail-actions";
 import { getDb } from "@/db";
+import { mayChange } from "@/lib/portal/define-action";
 import { requirePortalContext } from "@/lib/portal/session";
 import { ServiceError } from "@/lib/errors/service-error";
 import { formatDate, formatDateTime } from "@/lib/format/dates";
@@ -75,7 +76,7 @@ export default async function ApiKeyPage({
           </p>
         ) : null}
       </div>
-      <KeyDetailActions apiKey={key} role={context.role} />
+      {mayChange(context, "keys.page") ? <KeyDetailActions apiKey={key} role={context.role} /> : null}
       <section aria-labelledby="settings-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="settings-heading" className="text-lg font-semibold">
           Settings
