@@ -1,11 +1,28 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { API_ERRORS, ApiError, type ApiErrorCode } from "./errors";
 import type { RateState } from "./rate-limits";
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
+const ID_BYTES = 12;
+const POOL_IDS = 512;
+const pool = Buffer.alloc(ID_BYTES * POOL_IDS);
+let next = POOL_IDS;
+
+/**
+ * "req_" + 16 base64url characters (12 random bytes). The bytes come from a pool
+ * refilled by one `randomFillSync` every 512 ids: measured (bench scenario 10's
+ * CPU profile), `randomBytes(12)` per request was ~1% of the server's CPU under
+ * the guarded route (a synchronous OpenSSL call each time, through Next.js's
+ * wrapper of node:crypto). Every id still takes fresh bytes, never reused ones.
+ */
 export function newRequestId(): string {
-  return "req_" + randomBytes(12).toString("base64url");
+  if (next === POOL_IDS) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  const start = ID_BYTES * next++;
+  return "req_" + pool.toString("base64url", start, start + ID_BYTES);
 }
 
 export function json(data: unknown, requestId: string, init: { status?: number; headers?: Record<string, string> } = {}): Response {
