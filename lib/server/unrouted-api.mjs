@@ -64,6 +64,10 @@ function envelope(status, code, description, headers = {}) {
  * on a known path, NOT_FOUND on an unknown one (as the catch-all route answers).
  */
 export function unroutedApiAnswer(method, url) {
+  // Every API request passes here: a routed method on a path without "%" (nothing to decode, so
+  // nothing undecodable) goes on to Next at once, without parsing the URL (measured: ~0.3% of a
+  // guarded request's CPU, bench scenario 10). A code point the URL parser encodes itself is valid UTF-8.
+  if (ROUTED_METHODS.has(method) && typeof url === "string" && !url.includes("%")) return null;
   let pathname;
   try {
     // As Next reads it: dot segments resolved; an absolute-form target keeps only its path.
