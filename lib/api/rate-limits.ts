@@ -176,13 +176,13 @@ export class ApiRateLimits {
   }
 
   /** Counts one request of the workspace; refuses past `perSecond`. */
-  request(workspaceId: number, perSecond: number): RequestDecision | Promise<RequestDecision> {
-    return this.requests.take(workspaceId, perSecond);
+  request(workspaceId: number, perSecond: number, now = Date.now()): RequestDecision | Promise<RequestDecision> {
+    return this.requests.take(workspaceId, perSecond, now);
   }
 
   /** The workspace's standing without counting a request (see WorkspaceRequestLimiter.peek). */
-  standing(workspaceId: number, perSecond: number): RateState {
-    return this.requests.peek(workspaceId, perSecond);
+  standing(workspaceId: number, perSecond: number, now = Date.now()): RateState {
+    return this.requests.peek(workspaceId, perSecond, now);
   }
 
   /** Seconds this address must still wait after too many failures, or 0. No I/O. */

@@ -32,11 +32,11 @@ export function json(data: unknown, requestId: string, init: { status?: number; 
   });
 }
 
-/** `{"status": false, "error_code", "description", ...extra}` with the code's HTTP status. */
-export function errorResponse(error: ApiError, requestId: string): Response {
+/** `{"status": false, "error_code", "description", ...extra}` with the code's HTTP status (`headers`: more of them, e.g. RateLimit-*). */
+export function errorResponse(error: ApiError, requestId: string, headers?: Record<string, string>): Response {
   return json({ status: false, error_code: error.code, description: error.message, ...error.extra }, requestId, {
     status: error.status,
-    headers: error.headers,
+    headers: headers ? { ...headers, ...error.headers } : error.headers,
   });
 }
 
@@ -49,12 +49,19 @@ export function errorOf(code: ApiErrorCode, description?: string): ApiError {
  * (draft-ietf-httpapi-ratelimit-headers): RateLimit-Limit, RateLimit-Remaining,
  * RateLimit-Reset (seconds), and RateLimit-Policy (`<limit>;w=1`: a one-second window).
  */
+export function rateHeaders(rate: RateState): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(rate.limit),
+    "RateLimit-Remaining": String(rate.remaining),
+    "RateLimit-Reset": String(rate.resetSeconds),
+    "RateLimit-Policy": `${rate.limit};w=1`,
+  };
+}
+
+/** The RateLimit-* headers set on a response made elsewhere (one a handler returned). */
 export function withRateHeaders(response: Response, rate: RateState): Response {
   const set = (headers: Headers) => {
-    headers.set("RateLimit-Limit", String(rate.limit));
-    headers.set("RateLimit-Remaining", String(rate.remaining));
-    headers.set("RateLimit-Reset", String(rate.resetSeconds));
-    headers.set("RateLimit-Policy", `${rate.limit};w=1`);
+    for (const [name, value] of Object.entries(rateHeaders(rate))) headers.set(name, value);
   };
   try {
     set(response.headers);

@@ -17,16 +17,29 @@ export type ApiRuntime = {
   close(): Promise<void>;
 };
 
-const globalForRuntime = globalThis as unknown as { __apiRuntime?: Promise<ApiRuntime> };
+const globalForRuntime = globalThis as unknown as { __apiRuntime?: Promise<ApiRuntime>; __apiRuntimeReady?: ApiRuntime };
 
 export function getApiRuntime(): Promise<ApiRuntime> {
-  globalForRuntime.__apiRuntime ??= getDatabase()
-    .then((database) => createApiRuntime(database, { redisUrl: process.env.REDIS_URL }))
-    .catch((error) => {
-      globalForRuntime.__apiRuntime = undefined;
-      throw error;
-    });
+  if (!globalForRuntime.__apiRuntime) {
+    const opening = getDatabase()
+      .then((database) => createApiRuntime(database, { redisUrl: process.env.REDIS_URL }))
+      .then((runtime) => {
+        // Only while it is still the installed one (a test may have installed another meanwhile).
+        if (globalForRuntime.__apiRuntime === opening) globalForRuntime.__apiRuntimeReady = runtime;
+        return runtime;
+      })
+      .catch((error) => {
+        if (globalForRuntime.__apiRuntime === opening) globalForRuntime.__apiRuntime = undefined;
+        throw error;
+      });
+    globalForRuntime.__apiRuntime = opening;
+  }
   return globalForRuntime.__apiRuntime;
+}
+
+/** The runtime once it is open, without a promise (the guard's warm path); else null (then use getApiRuntime). */
+export function readyApiRuntime(): ApiRuntime | null {
+  return globalForRuntime.__apiRuntime ? (globalForRuntime.__apiRuntimeReady ?? null) : null;
 }
 
 export async function createApiRuntime(database: Database, options: { redisUrl?: string; cacheTtlMs?: number } = {}): Promise<ApiRuntime> {
@@ -67,4 +80,5 @@ export async function createApiRuntime(database: Database, options: { redisUrl?:
 /** Tests: use this runtime for the route handlers of this process. */
 export function installApiRuntime(runtime: ApiRuntime): void {
   globalForRuntime.__apiRuntime = Promise.resolve(runtime);
+  globalForRuntime.__apiRuntimeReady = runtime;
 }

@@ -169,7 +169,8 @@ export class KeyStore {
     readonly cache: KeyCache,
   ) {}
 
-  async find(secret: string): Promise<VerifiedKey | null> {
+  /** The key of a secret: at once (no promise) when cached, else after one database read shared by concurrent callers. */
+  find(secret: string): VerifiedKey | null | Promise<VerifiedKey | null> {
     const hashes = candidateHashes(secret);
     const hash = hashes[0];
     const cached = this.cache.get(hash);

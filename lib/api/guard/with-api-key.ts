@@ -8,8 +8,8 @@ import type { NamedPermission } from "@/lib/permissions/catalog";
 import { grants } from "@/lib/permissions/math";
 import { ApiError, type ApiErrorCode } from "../errors";
 import type { RateState } from "../rate-limits";
-import { errorResponse, json, newRequestId, withRateHeaders } from "../respond";
-import { getApiRuntime, type ApiRuntime } from "../runtime";
+import { errorResponse, json, newRequestId, rateHeaders, withRateHeaders } from "../respond";
+import { getApiRuntime, readyApiRuntime, type ApiRuntime } from "../runtime";
 import { checkAddress, checkSignature, checkStatus, findKey } from "./authenticate";
 import { parseInput, queryObject } from "./parse-input";
 import { parseJsonObject, readBody } from "./read-body";
@@ -83,21 +83,25 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
 ) {
   return async (request: NextRequest, segment?: Segment): Promise<Response> => {
     const startedAt = performance.now();
+    // One read of the clock for the whole request (Next.js wraps Date): status, signature, rate window, log time.
+    const now = Date.now();
     const requestId = newRequestId();
     const address = clientAddress(request.headers);
     let runtime: ApiRuntime;
     try {
-      runtime = await getApiRuntime();
+      runtime = readyApiRuntime() ?? (await getApiRuntime());
     } catch (error) {
       log.error({ err: error, requestId }, "api runtime unavailable");
       return errorResponse(new ApiError("INTERNAL_ERROR", `Internal error (request ${requestId})`, { request_id: requestId }), requestId);
     }
 
-    const gate = await runGate(config, request, segment, runtime, address, requestId);
+    const gate = await runGate(config, request, segment, runtime, address, requestId, now);
+    // The RateLimit-* headers go into the answer as it is made, not set on it afterwards.
+    const extraHeaders = gate.rate ? rateHeaders(gate.rate) : undefined;
     let response: Response;
     let errorCode: string | null = null;
     if (!gate.ok) {
-      response = errorResponse(gate.error, requestId);
+      response = errorResponse(gate.error, requestId, extraHeaders);
       errorCode = gate.error.code;
     } else {
       const ctx: HandlerContext<B, Q, P> = {
@@ -112,13 +116,12 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
         params: gate.params,
         runtime,
       };
-      ({ response, errorCode } = await runHandler(handler, ctx));
-      runtime.requestLog.touch(gate.key.id, address);
+      ({ response, errorCode } = await runHandler(handler, ctx, gate.rate));
+      runtime.requestLog.touch(gate.key.id, address, now);
     }
-    if (gate.rate) response = withRateHeaders(response, gate.rate);
 
     const key = gate.key;
-    if (key) runtime.requestLog.count(key.id, response.status, errorCode);
+    if (key) runtime.requestLog.count(key.id, response.status, errorCode, now);
     // A blocked address's further requests are refused before any I/O and not logged one by one:
     // otherwise one address could fill the log at line rate. The request that crossed the limit is logged.
     const addressBlocked = !gate.ok && gate.addressBlocked === true;
@@ -134,6 +137,7 @@ export function withApiKey<B extends Schema = undefined, Q extends Schema = unde
         latencyMs: Math.round(performance.now() - startedAt),
         address,
         requestId,
+        createdAt: new Date(now),
       });
     }
     return response;
@@ -147,32 +151,37 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
   runtime: ApiRuntime,
   address: string | null,
   requestId: string,
+  now: number,
 ): Promise<Gate<B, Q, P>> {
-  const blocked = runtime.limits.blockedFor(address);
+  const blocked = runtime.limits.blockedFor(address, now);
   if (blocked > 0) return { ok: false, key: null, rate: null, error: tooManyAttempts(blocked), addressBlocked: true };
-  const now = Date.now();
   let key: VerifiedKey | null = null;
   // Set once the caller has proved the key (status, address, signature): only then may it learn the workspace's standing.
   let authenticated = false;
   let rate: RateState | null = null;
   try {
-    key = await findKey(request.headers, runtime.keys);
+    // Values that are not promises are not awaited: each await costs a turn and a promise (with Next's async hooks).
+    const found = findKey(request.headers, runtime.keys);
+    key = found instanceof Promise ? await found : found;
     checkStatus(key, now);
     checkAddress(key, address);
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     // An HMAC key's body is read even where the endpoint takes none: the signature covers it.
     const raw = hasBody && (key.hmac || config.body) ? await readBody(request, config.body ? "strict" : "lenient") : "";
-    await checkSignature(
-      key,
-      { method: request.method, path: request.nextUrl.pathname, headers: request.headers, body: raw },
-      runtime.replays,
-      now,
-    );
+    if (key.hmac) {
+      await checkSignature(
+        key,
+        { method: request.method, path: request.nextUrl.pathname, headers: request.headers, body: raw },
+        runtime.replays,
+        now,
+      );
+    }
     authenticated = true;
     if (!grants(key.permissions, config.permission)) {
       throw new ApiError("FORBIDDEN", `This API key lacks the ${config.permission} permission`);
     }
-    const decision = await runtime.limits.request(key.workspaceId, key.rateLimitPerSecond);
+    const taken = runtime.limits.request(key.workspaceId, key.rateLimitPerSecond, now);
+    const decision = taken instanceof Promise ? await taken : taken;
     rate = { limit: decision.limit, remaining: decision.remaining, resetSeconds: decision.resetSeconds };
     if (!decision.ok) {
       throw new ApiError("RATE_LIMIT_EXCEEDED", undefined, {}, { "Retry-After": String(decision.retryAfterSeconds) });
@@ -186,7 +195,7 @@ async function runGate<B extends Schema, Q extends Schema, P extends Schema>(
     const params = (config.params ? parseInput(config.params, await segment?.params, "NOT_FOUND", "input") : undefined) as Out<P>;
     return { ok: true, key, rate, body, rawBody: raw, query, params };
   } catch (error) {
-    if (authenticated && key && !rate) rate = runtime.limits.standing(key.workspaceId, key.rateLimitPerSecond);
+    if (authenticated && key && !rate) rate = runtime.limits.standing(key.workspaceId, key.rateLimitPerSecond, now);
     if (!(error instanceof ApiError)) {
       // Logged and answered with the request id, like a handler's error (docs/api-v1.md §2).
       log.error({ err: error, requestId }, "api guard failed");
@@ -212,22 +221,25 @@ function tooManyAttempts(retryAfterSeconds: number): ApiError {
 async function runHandler<C extends { requestId: string }>(
   handler: (ctx: C) => Promise<unknown>,
   ctx: C,
+  rate: RateState,
 ): Promise<{ response: Response; errorCode: string | null }> {
   try {
     const result = await handler(ctx);
     if (result instanceof Response) {
+      // A response the handler made itself (a stream, a file): the headers are set on it, or on a copy.
       result.headers.set("X-Request-Id", ctx.requestId);
-      return { response: result, errorCode: null };
+      return { response: withRateHeaders(result, rate), errorCode: null };
     }
-    return { response: json(result, ctx.requestId), errorCode: null };
+    return { response: json(result, ctx.requestId, { headers: rateHeaders(rate) }), errorCode: null };
   } catch (error) {
-    if (error instanceof ApiError) return { response: errorResponse(error, ctx.requestId), errorCode: error.code };
+    const headers = rateHeaders(rate);
+    if (error instanceof ApiError) return { response: errorResponse(error, ctx.requestId, headers), errorCode: error.code };
     if (error instanceof ServiceError) {
       const apiError = new ApiError(SERVICE_TO_API[error.code], error.message, error.details);
-      return { response: errorResponse(apiError, ctx.requestId), errorCode: apiError.code };
+      return { response: errorResponse(apiError, ctx.requestId, headers), errorCode: apiError.code };
     }
     log.error({ err: error, requestId: ctx.requestId }, "api handler failed");
     const internal = new ApiError("INTERNAL_ERROR", `Internal error (request ${ctx.requestId})`, { request_id: ctx.requestId });
-    return { response: errorResponse(internal, ctx.requestId), errorCode: internal.code };
+    return { response: errorResponse(internal, ctx.requestId, headers), errorCode: internal.code };
   }
 }
