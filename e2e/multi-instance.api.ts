@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { API_KEY_FILE, INSTANCE_A, INSTANCE_B } from "./helpers";
+import { API_KEY_FILE, API_TEST_KEY_FILE, INSTANCE_A, INSTANCE_B } from "./helpers";
 
 // Two portal instances (A and B) on one Postgres: what one instance changes, the other enforces.
 const admin = () => (JSON.parse(readFileSync(API_KEY_FILE, "utf8")) as { secret: string }).secret;
@@ -60,6 +60,42 @@ test("a forged X-Forwarded-For never passes an allowlist: the socket address dec
   });
   const allowed = await request.get(`${INSTANCE_B}/api/v1/user/balance`, { headers: { "X-API-Key": loopback.secret } });
   expect(allowed.status()).toBe(200);
+});
+
+test("a key's daily spend cap holds exactly across instances: 50 simultaneous sends through A and B, a cap for 20, accept 20", async ({
+  request,
+}) => {
+  // A test-mode key: its cap counts what its sends would cost, and the sandbox bills nothing.
+  const sandboxAdmin = (JSON.parse(readFileSync(API_TEST_KEY_FILE, "utf8")) as { secret: string }).secret;
+  const pricing = (await (await request.get(`${INSTANCE_A}/api/v1/user/pricing`, { headers: { "X-API-Key": sandboxAdmin } })).json()) as {
+    country: string;
+    rate: number;
+  }[];
+  // The send bills a country's highest rate; exact units of 1e-5.
+  const gbUnits = Math.max(...pricing.filter((p) => p.country === "GB").map((p) => Math.round(p.rate * 100_000)));
+  const create = await request.post(`${INSTANCE_A}/api/v1/keys`, {
+    headers: { "X-API-Key": sandboxAdmin },
+    data: { name: "capped across instances", permissions: ["sms.send"], daily_spend_cap: (20 * gbUnits) / 100_000 },
+  });
+  expect(create.status(), await create.text()).toBe(201);
+  const key = (await create.json()) as { secret: string };
+
+  const results = await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => {
+      const res = await request.post(`${i % 2 ? INSTANCE_B : INSTANCE_A}/api/v1/sms/send`, {
+        headers: { "X-API-Key": key.secret },
+        data: { to: [`+447400${String(900_000 + i)}`], message: "Capped", sender_id: "Acme" },
+      });
+      return { status: res.status(), body: (await res.json()) as { error_code?: string; spent_today?: number; daily_spend_cap?: number } };
+    }),
+  );
+  expect(results.filter((r) => r.status === 200)).toHaveLength(20);
+  const refused = results.filter((r) => r.status === 402);
+  expect(refused).toHaveLength(30);
+  for (const r of refused) {
+    expect(r.body.error_code).toBe("KEY_SPEND_LIMIT");
+    expect(Math.round(r.body.daily_spend_cap! * 100_000)).toBe(20 * gbUnits);
+  }
 });
 
 test("unknown paths and wrong methods answer JSON with a request id, never HTML", async ({ request }) => {

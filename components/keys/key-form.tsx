@@ -49,6 +49,8 @@ function defaultsFor(props: KeyFormProps): FormValues {
       allowedCidrs: [],
       expiry: "never",
       expiresOn: "",
+      dailySpendCap: "",
+      allowedCountries: "",
     };
   }
   const k = props.initial;
@@ -65,6 +67,8 @@ function defaultsFor(props: KeyFormProps): FormValues {
     allowedCidrs: k.allowedCidrs.map((value) => ({ value })),
     expiry: "keep",
     expiresOn: k.expiresAt?.slice(0, 10) ?? "",
+    dailySpendCap: k.dailySpendCap === null ? "" : String(k.dailySpendCap),
+    allowedCountries: k.allowedCountries.join(", "),
   };
 }
 
@@ -188,6 +192,23 @@ export function KeyForm(props: KeyFormProps) {
             {(a) => <TextInput {...a} type="date" {...register("expiresOn")} />}
           </Field>
         ) : null}
+      </div>
+
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field
+          label="Daily spend cap"
+          error={errors.dailySpendCap?.message}
+          hint="The most this key may spend per UTC day, in the workspace currency. Empty: no cap."
+        >
+          {(a) => <TextInput {...a} inputMode="decimal" autoComplete="off" placeholder="e.g. 25" {...register("dailySpendCap")} />}
+        </Field>
+        <Field
+          label="Allowed countries"
+          error={errors.allowedCountries?.message}
+          hint="Country codes such as GB, IE, separated by commas. Empty: any country."
+        >
+          {(a) => <TextInput {...a} autoComplete="off" placeholder="e.g. GB, IE" {...register("allowedCountries")} />}
+        </Field>
       </div>
 
       <fieldset className="space-y-2">

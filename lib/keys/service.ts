@@ -12,7 +12,7 @@ import { encryptSecret } from "./encryption";
 import { generateKey, generateSigningSecret } from "./format";
 import { newKeyId } from "./ids";
 import { assertActorMode, assertNoLooserThanActor } from "./restrictions";
-import { recountTodaySpend } from "./spend";
+import { keySpendToday, recountTodaySpend, type KeySpendToday } from "./spend";
 import { invalidateKeyLocally, notifyKeyChanged } from "./verify";
 import type { CreateKeyInput, UpdateKeyInput } from "./schemas";
 import { EXPIRY_WARNING_MS, toKeyView, type KeyView } from "./view";
@@ -209,6 +209,12 @@ export async function getKey(db: Db, ctx: ActorContext, id: string): Promise<Key
     .where(and(eq(apiKeys.id, id), visibleTo(ctx)));
   if (!row) throw notFound();
   return toKeyView(row.key, row.creator?.id ? { id: row.creator.id, name: row.creator.name } : null);
+}
+
+/** (ours) Today's spend (UTC) against the key's daily cap, for the key's page: a key the actor may see. */
+export async function getKeySpendToday(db: Db, ctx: ActorContext, id: string): Promise<KeySpendToday> {
+  await getKey(db, ctx, id);
+  return keySpendToday(db, id);
 }
 
 export type KeyAuditEvent = {

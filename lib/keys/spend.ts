@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { executeRows } from "@/db/client";
-import { apiKeyDailySpend, apiKeys, messages } from "@/db/schema";
+import { apiKeyDailySpend, apiKeys, messages, workspaces } from "@/db/schema";
 import { fromUnits, toUnits } from "@/lib/billing/money";
 
 /**
@@ -73,16 +73,17 @@ export async function recountTodaySpend(tx: DbOrTx, key: { id: string; workspace
   );
 }
 
-export type KeySpendToday = { day: string; spent: number; cap: number | null };
+export type KeySpendToday = { day: string; spent: number; cap: number | null; currency: string };
 
-/** Today's spend (UTC) of a key and its cap, for the key's page. */
+/** Today's spend (UTC) of a key, its cap and the workspace currency, for the key's page (the caller checks visibility). */
 export async function keySpendToday(db: DbOrTx, keyId: string): Promise<KeySpendToday> {
-  const [row] = await executeRows<{ day: string; spent: string; cap: string | null }>(
+  const [row] = await executeRows<{ day: string; spent: string; cap: string | null; currency: string }>(
     db,
-    sql`select ${TODAY}::text as day, coalesce(s.spent, 0)::text as spent, k.daily_spend_cap::text as cap from ${apiKeys} k
+    sql`select ${TODAY}::text as day, coalesce(s.spent, 0)::text as spent, k.daily_spend_cap::text as cap, w.currency
+      from ${apiKeys} k join ${workspaces} w on w.id = k.workspace_id
       left join ${apiKeyDailySpend} s on s.key_id = k.id and s.day = ${TODAY} where k.id = ${keyId}`,
   );
-  return { day: row.day, spent: Number(row.spent), cap: row.cap === null ? null : Number(row.cap) };
+  return { day: row.day, spent: Number(row.spent), cap: row.cap === null ? null : Number(row.cap), currency: row.currency };
 }
 
 /** Days of spend rows kept (only today's decides anything; the rest is for reading back). */

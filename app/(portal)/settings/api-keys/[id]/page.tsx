@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ModeBadge, StatusBadge } from "@/components/keys/key-badges";
 import { KeyActivitySection } from "@/components/keys/key-activity";
 import { KeyDetailActions } from "@/components/keys/key-detail-actions";
+import { KeySpendSection } from "@/components/keys/key-spend";
 import { getDb } from "@/db";
 import { mayChange } from "@/lib/portal/define-action";
 import { requirePortalContext } from "@/lib/portal/session";
@@ -11,7 +12,8 @@ import { ServiceError } from "@/lib/errors/service-error";
 import { formatDate, formatDateTime } from "@/lib/format/dates";
 import { ACTIVITY_PERIODS, keyActivity, type ActivityPeriod } from "@/lib/keys/activity";
 import { keyIdSchema } from "@/lib/keys/schemas";
-import { getKey, listKeyAudit } from "@/lib/keys/service";
+import { getKey, getKeySpendToday, listKeyAudit } from "@/lib/keys/service";
+import { formatMoney } from "@/lib/format/money";
 import { summarize } from "@/lib/permissions/math";
 
 export const metadata: Metadata = { title: "API key" };
@@ -38,14 +40,17 @@ export default async function ApiKeyPage({
   const period: ActivityPeriod = typeof requested === "string" && requested in ACTIVITY_PERIODS ? (requested as ActivityPeriod) : "24h";
   if (!keyIdSchema.safeParse(id).success) notFound();
   const db = await getDb();
-  const loaded = await Promise.all([getKey(db, context, id), listKeyAudit(db, context, id), keyActivity(db, context, id, period)]).catch(
-    (error) => {
-      if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
-      throw error;
-    },
-  );
+  const loaded = await Promise.all([
+    getKey(db, context, id),
+    listKeyAudit(db, context, id),
+    keyActivity(db, context, id, period),
+    getKeySpendToday(db, context, id),
+  ]).catch((error) => {
+    if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
+    throw error;
+  });
   if (!loaded) notFound();
-  const [key, audit, activity] = loaded;
+  const [key, audit, activity, spend] = loaded;
 
   const settings: [string, React.ReactNode][] = [
     ["Key", <code key="k">{key.display}</code>],
@@ -54,6 +59,8 @@ export default async function ApiKeyPage({
     ["Permissions", `${summarize(key.permissions)}: ${key.permissions.join(", ")}`],
     ["HMAC signature", key.hmac ? "Required" : "Not required"],
     ["Allowed CIDRs", key.allowedCidrs.length ? key.allowedCidrs.join(", ") : "Any address"],
+    ["Daily spend cap", key.dailySpendCap === null ? "No cap" : `${formatMoney(key.dailySpendCap, spend.currency)} per UTC day`],
+    ["Allowed countries", key.allowedCountries.length ? key.allowedCountries.join(", ") : "Any country"],
     ["Postback URL", key.postbackUrl ?? "None (workspace webhook)"],
     ["Off the record", key.offTheRecord ? "Yes: requests are not logged" : "No"],
     ["Expires", formatDate(key.expiresAt, "Never")],
@@ -90,6 +97,7 @@ export default async function ApiKeyPage({
           ))}
         </dl>
       </section>
+      <KeySpendSection spend={spend} />
       <KeyActivitySection keyId={key.id} activity={activity} />
       <section aria-labelledby="audit-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="audit-heading" className="text-lg font-semibold">
