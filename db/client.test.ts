@@ -27,5 +27,6 @@ describe("the embedded database's folder", () => {
     const reopened = await openDatabase({ dataDir });
     await reopened.close();
     expect(modeOf(dataDir)).toBe(0o700);
-  });
+    // Two PGlite opens, each running every migration in WASM: minutes on a busy 2-core machine, not a speed check.
+  }, 300_000);
 });
