@@ -578,3 +578,70 @@ export async function scenario11(ctx) {
     );
   }
 }
+
+/**
+ * Scenario 12: the Audit log page (/audit) server render for the owner, in an
+ * organization with 10,000 vs 1,000,000 events over a year (short mode: 50,000,
+ * said so): the first page, a filtered page (actor and action: a tenth of the
+ * events) and a page in the middle of the log (a cursor half-way down: no OFFSET,
+ * so it costs what the first does), alternately.
+ */
+export async function scenario12(ctx) {
+  const { setup, params } = ctx;
+  const { big, small } = setup.audit;
+  const n = (x) => x.toLocaleString("en-US");
+  const label = `Audit log: ${n(small.events)} vs ${n(big.events)} events`;
+  if (big.events < 1_000_000) ctx.log(`  short mode: the big organization has ${n(big.events)} audit events, not 1,000,000`);
+  ctx.log(`  setup inserted the audit events in ${setup.audit.seconds.toFixed(1)} s`);
+  const request = (path) => (side) => {
+    const org = side === "big" ? big : small;
+    return {
+      url: at(ctx, typeof path === "function" ? path(org) : path),
+      headers: { cookie: `${setup.session.name}=${setup.session.value}; workspace=${org.workspace}` },
+    };
+  };
+  const get = async ({ url, headers }) => {
+    const start = process.hrtime.bigint();
+    const r = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(60_000) });
+    const text = await r.text();
+    return { status: r.status, text, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+  };
+  const targets = [
+    { name: "first page /audit", request: request("/audit") },
+    { name: "filtered /audit?actor=…&action=key.update", request: request(`/audit?actor=user%3A${setup.ownerId}&action=key.update`) },
+    { name: "middle page /audit?after=…", request: request((org) => `/audit?after=${encodeURIComponent(org.middle)}`) },
+  ];
+  for (const target of targets) {
+    for (const side of ["small", "big"]) {
+      const probe = await get(target.request(side));
+      if (probe.status !== 200) throw new Error(`${target.name}: the ${side} organization answers ${probe.status}`);
+      if (!probe.text.includes("Audit events, newest first")) throw new Error(`${target.name}: no audit table in the ${side} answer`);
+    }
+    for (let i = 0; i < 3; i++) {
+      await get(target.request("small"));
+      await get(target.request("big"));
+    }
+    const a = [];
+    const b = [];
+    const ratio = [];
+    for (let i = 0; i < params.pagePairs; i++) {
+      const ta = [];
+      const tb = [];
+      for (let k = 0; k < params.pageRequests; k++) ta.push((await get(target.request("small"))).ms);
+      for (let k = 0; k < params.pageRequests; k++) tb.push((await get(target.request("big"))).ms);
+      a.push(median(ta));
+      b.push(median(tb));
+      ratio.push(median(tb) / median(ta));
+    }
+    ctx.log(
+      `  ${target.name}: ${n(small.events)} ${median(a).toFixed(1)} ms, ${n(big.events)} ${median(b).toFixed(1)} ms, ratio ${median(ratio).toFixed(2)}`,
+    );
+    ctx.rows.push(
+      measured(12, label, `${target.name}: time ratio (${n(big.events)} / ${n(small.events)})`, ratio, {
+        target: { op: "<=", value: 1.5 },
+      }),
+      measured(12, label, `${target.name}: ${n(small.events)} events`, a, { format: "ms", unit: "ms" }),
+      measured(12, label, `${target.name}: ${n(big.events)} events`, b, { format: "ms", unit: "ms" }),
+    );
+  }
+}

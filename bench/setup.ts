@@ -8,14 +8,15 @@
  * Env: BENCH_DATABASE_URL or BENCH_PGLITE_DIR, BENCH_OUT, AUTH_SECRET,
  * KEY_ENCRYPTION_KEY, BENCH_EXPORT_BIG / BENCH_EXPORT_SMALL (message rows),
  * BENCH_BULK_KEYS (keys in the big keys workspace), BENCH_STATS_BIG / BENCH_STATS_SMALL
- * (messages over 90 days in the statistics scenario's two workspaces).
+ * (messages over 90 days in the statistics scenario's two workspaces), BENCH_AUDIT_BIG /
+ * BENCH_AUDIT_SMALL (audit events of scenario 12's two organizations).
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
 import { startSession } from "@/lib/auth/sessions";
 import type { Db } from "@/db/client";
 import { seedIfEmpty } from "@/db/seed";
-import { apiKeys, ledgerEntries, users, workspaces } from "@/db/schema";
+import { apiKeys, ledgerEntries, memberships, organizations, users, workspaces } from "@/db/schema";
 import { createKeyInputSchema, type CreateKeyInput } from "@/lib/keys/schemas";
 import { createKey } from "@/lib/keys/service";
 import { foldMessageStats } from "@/lib/sms/aggregates";
@@ -41,6 +42,8 @@ async function main() {
   const bulkKeys = count("BENCH_BULK_KEYS", 10_000);
   const statsBig = count("BENCH_STATS_BIG", 1_000_000);
   const statsSmall = count("BENCH_STATS_SMALL", 10_000);
+  const auditBig = count("BENCH_AUDIT_BIG", 1_000_000);
+  const auditSmall = count("BENCH_AUDIT_SMALL", 10_000);
   const authSecret = process.env.AUTH_SECRET;
   if (!authSecret || !process.env.KEY_ENCRYPTION_KEY) throw new Error("AUTH_SECRET and KEY_ENCRYPTION_KEY must be set");
 
@@ -61,11 +64,12 @@ async function main() {
     const newWorkspace = async (name: string) =>
       (await db.insert(workspaces).values({ organizationId: org, name, balance: "0" }).returning({ id: workspaces.id }))[0].id;
     const keys10 = await newWorkspace("Bench: 10 keys");
-    const keys10k = await newWorkspace(`Bench: ${bulkKeys} keys`);
-    const exportBigWs = await newWorkspace(`Bench: ${exportBig} messages`);
-    const exportSmallWs = await newWorkspace(`Bench: ${exportSmall} messages`);
-    const statsBigWs = await newWorkspace(`Bench: ${statsBig} messages over 90 days`);
-    const statsSmallWs = await newWorkspace(`Bench: ${statsSmall} messages over 90 days`);
+    // Each name says its side too: with --only, a scenario left out has 0 rows on both sides (names are unique per organization).
+    const keys10k = await newWorkspace(`Bench: ${bulkKeys} keys (many)`);
+    const exportBigWs = await newWorkspace(`Bench: ${exportBig} messages (export, big)`);
+    const exportSmallWs = await newWorkspace(`Bench: ${exportSmall} messages (export, small)`);
+    const statsBigWs = await newWorkspace(`Bench: ${statsBig} messages over 90 days (big)`);
+    const statsSmallWs = await newWorkspace(`Bench: ${statsSmall} messages over 90 days (small)`);
 
     // The send scenario's live workspace never runs dry; balance = Σ ledger holds.
     await db.transaction(async (tx) => {
@@ -120,6 +124,23 @@ async function main() {
     await insertStatsMessages(db, statsSmallWs, statsSmall);
     await foldMessageStats(db);
     const messagesSeconds = (Date.now() - exportStarted) / 1000;
+    // Scenario 12: two organizations (the owner is Owner of both) with 1,000,000 and 10,000 audit events over a year.
+    const auditStarted = Date.now();
+    const auditOrg = async (events: number) => {
+      const [o] = await db
+        .insert(organizations)
+        .values({ name: `Bench: ${events} audit events` })
+        .returning({ id: organizations.id });
+      const [w] = await db
+        .insert(workspaces)
+        .values({ organizationId: o.id, name: "Main", isMain: true, balance: "0" })
+        .returning({ id: workspaces.id });
+      await db.insert(memberships).values({ userId: owner.id, organizationId: o.id, role: "owner" });
+      await insertAuditEvents(db, o.id, w.id, owner.id, events);
+      return { organization: o.id, workspace: w.id, events, middle: await middleCursor(db, o.id, events) };
+    };
+    const audit = { big: await auditOrg(auditBig), small: await auditOrg(auditSmall), seconds: 0 };
+    audit.seconds = (Date.now() - auditStarted) / 1000;
     await db.execute(sql`analyze`);
 
     const now = new Date();
@@ -155,6 +176,7 @@ async function main() {
         statsSmall: statsSmallWs,
       },
       statsRows: { big: statsBig, small: statsSmall },
+      audit,
       keyCounts: Object.fromEntries(counted.map((r) => [r.id, r.n])),
       keys,
       exportRows: { big: exportBig, small: exportSmall, from, to },
@@ -224,6 +246,44 @@ async function insertStatsMessages(db: Db, workspaceId: number, n: number) {
          lateral (select case when g % 100 < 90 then 'DELIVRD' when g % 100 < 94 then 'UNDELIV' when g % 100 < 95 then 'REJECTD'
                               when g % 100 < 96 then 'EXPIRED' when g % 100 < 97 then 'UNKNOWN' when g % 100 < 98 then 'failed'
                               when g % 100 < 99 then 'sent' else 'pending' end as status) s`);
+}
+
+/**
+ * `n` audit events of one organization over the last 365 days: a tenth each of ten
+ * actions; the owner makes the even ones (every key.update among them), API keys
+ * and an unknown actor the rest.
+ */
+async function insertAuditEvents(db: Db, organizationId: number, workspaceId: number, ownerId: number, n: number) {
+  if (n === 0) return;
+  const step = (365 * DAY_SECONDS) / n;
+  await db.execute(sql`
+    insert into audit_events (organization_id, workspace_id, actor_user_id, actor_key_id, action, target_type, target_id, changes,
+                              address, created_at)
+    select ${organizationId}::int,
+           case when a.target = 'member' then null else ${workspaceId}::int end,
+           case when g % 2 = 0 then ${ownerId}::int end,
+           case when g % 4 = 1 then 'key_bench_audit_' || (g % 50)::text end,
+           a.action, a.target,
+           case a.target when 'api_key' then 'key_bench_audit_' || (g % 500)::text when 'member' then ${ownerId}::text
+                         else ${workspaceId}::text end,
+           '{"name": {"before": "Old name", "after": "New name"}}'::jsonb,
+           '203.0.113.' || (g % 250)::text,
+           now() - make_interval(secs => g * ${step}::float8)
+    from generate_series(1, ${n}::int) as g,
+         lateral (select (array['key.update', 'auth.sign_in', 'workspace.update', 'key.create', 'webhooks.update', 'key.roll',
+                                'auth.sign_in_failed', 'key.revoke', 'member.role_changed', 'billing.top_up'])[1 + g % 10] as action,
+                         (array['api_key', 'member', 'workspace', 'api_key', 'workspace', 'api_key', 'member', 'api_key', 'member',
+                                'workspace'])[1 + g % 10] as target) a`);
+}
+
+/** The Audit log's cursor at the middle of an organization's events: a page there must cost what the first does. */
+async function middleCursor(db: Db, organizationId: number, n: number): Promise<string | null> {
+  if (n === 0) return null;
+  const rows = await db.execute<{ cursor: string }>(sql`
+    select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '_' || id as cursor
+    from audit_events where organization_id = ${organizationId} order by created_at desc, id desc offset ${Math.floor(n / 2)} limit 1`);
+  const list = Array.isArray(rows) ? rows : (rows as { rows: { cursor: string }[] }).rows;
+  return list[0]?.cursor ?? null;
 }
 
 main().catch((error) => {
