@@ -39,7 +39,12 @@ const control = (name: string, error?: string) => ({
 /** The Audit log's filters: a plain GET form, so a filtered view is a link to share (and the export takes the same parameters). */
 export function AuditFilters({ values, errors, actors }: { values: Values; errors: Record<string, string>; actors: ActorOption[] }) {
   return (
-    <form method="get" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4 lg:grid-cols-7">
+    // Keyed by the values: a link that changes the filters (an actor's name) remounts the form, so the controls show them.
+    <form
+      key={JSON.stringify(values)}
+      method="get"
+      className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4 lg:grid-cols-7"
+    >
       <Filter name="actor" label="Actor" error={errors.actor}>
         <select {...control("actor", errors.actor)} defaultValue={values.actor ?? ""} className={inputClass}>
           <option value="">Anyone</option>
