@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { startReceiver, type Receiver } from "../tests/webhook-receiver";
-import { seriousViolations, storageStateOf } from "./helpers";
+import { filterKeys, seriousViolations, storageStateOf, uniqueName } from "./helpers";
 
 // The UI server runs with WEBHOOKS_ALLOW_PRIVATE=true, so a receiver on this machine is a valid Delivery URL.
 let receiver: Receiver;
@@ -123,6 +123,78 @@ test.describe("an owner", () => {
   });
 });
 
+/** With SCREENSHOTS=1: the page at 1280 and 390 px, for a person to look at. */
+async function screenshots(page: Page, name: string) {
+  if (!process.env.SCREENSHOTS) return;
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `test-results/screens/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+test.describe("an owner choosing events", () => {
+  test.use({ storageState: storageStateOf("owner") });
+
+  test("subscribes to key.revoked, revokes a key and finds the signed key.revoked event in the Delivery log", async ({ page }) => {
+    await page.goto("/webhooks");
+    const events = page.getByRole("group", { name: "Events", exact: true });
+    // A workspace that never chose gets the message events only.
+    await expect(events.getByRole("checkbox", { name: /^delivery/ })).toBeChecked();
+    await expect(events.getByRole("checkbox", { name: /^key\.revoked/ })).not.toBeChecked();
+    await page.getByLabel("Delivery URL").fill(receiver.url);
+    await events.getByRole("checkbox", { name: /^key\.revoked/ }).check();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole("checkbox", { name: /^key\.revoked/ })).toBeChecked();
+    await expect(page.getByRole("checkbox", { name: /^balance\.low/ })).not.toBeChecked();
+
+    // A key made and revoked on the keys page.
+    const name = uniqueName("E2E revoked for events");
+    await page.goto("/settings/api-keys");
+    await page.getByRole("button", { name: "Create API key" }).click();
+    const create = page.getByRole("dialog", { name: "Create API key" });
+    await create.getByLabel("Name", { exact: true }).fill(name);
+    await create.getByRole("radio", { name: "Restricted" }).check();
+    await create.getByRole("checkbox", { name: "sms.read" }).check();
+    await create.getByRole("button", { name: "Create key" }).click();
+    const shown = page.getByRole("dialog", { name: "Your new API key" });
+    const secret = await shown.getByLabel("API key").inputValue();
+    await shown.getByLabel("I have saved this key").check();
+    await shown.getByRole("button", { name: "Done" }).click();
+    await filterKeys(page, name);
+    await page.getByRole("button", { name: `Actions for ${name}` }).click();
+    await page.getByRole("menuitem", { name: "Revoke" }).click();
+    await page
+      .getByRole("dialog", { name: `Revoke ${name}?` })
+      .getByRole("button", { name: "Revoke key" })
+      .click();
+    await expect(page.getByRole("row", { name: new RegExp(name) }).getByText("Revoked")).toBeVisible();
+
+    // The receiver gets it, signed, naming the key but never its secret.
+    await expect.poll(() => receiver.requests.filter((r) => r.body.includes(name)).length, { timeout: 20_000 }).toBe(1);
+    const request = receiver.requests.find((r) => r.body.includes(name))!;
+    const body = JSON.parse(request.body) as Record<string, unknown>;
+    expect(body).toMatchObject({ event: "key.revoked", key_name: name, mode: "live", revoked_with: null });
+    expect(request.body).not.toContain(secret);
+    expect(request.headers["x-webhook-timestamp"]).toMatch(/^\d+$/);
+
+    // The Delivery log shows it with its type, and filters by it.
+    await page.goto("/webhooks?event=key.revoked&period=24h");
+    await expect(page.getByLabel("Event", { exact: true })).toHaveValue("key.revoked");
+    const log = page.getByRole("table", { name: "Delivery log" });
+    const row = log.getByRole("row").filter({ hasText: String(body.key_id) });
+    await expect(row).toContainText("key.revoked");
+    await expect(row).toContainText("Succeeded");
+    await expect(log.getByRole("cell", { name: "Delivery", exact: true })).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, "webhooks-events");
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
+
 test.describe("a viewer", () => {
   test.use({ storageState: storageStateOf("viewer") });
 
@@ -136,6 +208,8 @@ test.describe("a viewer", () => {
     }
     await expect(page.getByRole("textbox", { name: "Delivery URL" })).toHaveCount(0);
     await expect(page.getByLabel("Signing secret")).toHaveCount(0);
+    await expect(page.getByRole("checkbox")).toHaveCount(0);
+    await expect(page.getByText("Events", { exact: true })).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
   });
 });

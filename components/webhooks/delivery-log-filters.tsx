@@ -1,5 +1,6 @@
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
+import { eventLabel } from "@/lib/webhooks/event-names";
 import { ATTEMPT_STATUSES, LOG_EVENTS, LOG_PERIODS, type AttemptStatus, type LogPeriod } from "@/lib/webhooks/logs";
 
 export const STATUS_LABELS: Record<AttemptStatus, string> = {
@@ -15,8 +16,7 @@ const PERIOD_LABELS: Record<LogPeriod, string> = {
   "90d": "Last 90 days",
 };
 
-const EVENT_LABELS = { delivery: "Delivery", click: "Click", impression: "Impression", conversion: "Conversion" } as const;
-export const eventLabel = (event: string) => EVENT_LABELS[event as keyof typeof EVENT_LABELS] ?? event;
+export { eventLabel } from "@/lib/webhooks/event-names";
 
 type Values = Partial<Record<"status" | "event" | "period", string>>;
 

@@ -51,7 +51,7 @@ export function DeliveryLogTable({
             Event
           </th>
           <th scope="col" className={`hidden md:table-cell ${th}`}>
-            Message and URL
+            Message or key, and URL
           </th>
           <th scope="col" className={`hidden sm:table-cell ${th} text-right`}>
             Attempt
@@ -93,6 +93,14 @@ export function DeliveryLogTable({
                     title={row.messageId}
                   >
                     {row.messageId}
+                  </Link>
+                ) : row.keyId && row.event.startsWith("key.") ? (
+                  <Link
+                    href={`/settings/api-keys/${encodeURIComponent(row.keyId)}`}
+                    className="block truncate font-mono text-xs text-indigo-800 hover:underline"
+                    title={row.keyId}
+                  >
+                    {row.keyId}
                   </Link>
                 ) : (
                   <code className="block truncate text-xs text-slate-600" title={row.messageId ?? undefined}>

@@ -6,6 +6,7 @@ import { useForm, type FieldPath, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Field, FieldError, TextInput } from "@/components/ui/field";
 import { clearWebhookSecretAction, saveWebhooksAction } from "@/lib/portal/server-actions/webhooks";
+import { ACCOUNT_EVENT_NAMES, EVENT_DESCRIPTIONS, MESSAGE_EVENT_NAMES } from "@/lib/webhooks/event-names";
 import { DELIVERY_FIELDS } from "@/lib/webhooks/fields";
 import { webhookFormSchema, type WebhookFormValues } from "@/lib/webhooks/form-schema";
 import type { WebhookFormView } from "@/lib/webhooks/form-service";
@@ -17,6 +18,7 @@ function valuesOf(view: WebhookFormView): WebhookFormValues {
     deliveryUrl: view.deliveryUrl ?? "",
     clickUrl: view.clickUrl ?? "",
     deliveryFields: view.deliveryFields as WebhookFormValues["deliveryFields"],
+    events: view.events,
     signingSecret: "",
   };
 }
@@ -122,6 +124,40 @@ export function WebhookSettingsForm({ initial }: { initial: WebhookFormView }) {
           ))}
         </div>
         <FieldError id="delivery-fields-error" message={fieldsError} />
+      </fieldset>
+
+      <fieldset aria-describedby={errors.events ? "events-error" : "events-hint"}>
+        <legend className="text-sm font-medium text-slate-800">Events</legend>
+        <p id="events-hint" className="text-xs text-slate-600">
+          Which events are sent. Account events go to the Delivery URL, signed like delivery events.
+        </p>
+        <div className="mt-2 grid gap-4 md:grid-cols-2">
+          {[
+            { title: "Message events", names: MESSAGE_EVENT_NAMES },
+            { title: "Account events", names: ACCOUNT_EVENT_NAMES },
+          ].map((group) => (
+            <div key={group.title} role="group" aria-label={group.title} className="space-y-2">
+              <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase" aria-hidden="true">
+                {group.title}
+              </p>
+              {group.names.map((event) => (
+                <label key={event} className="flex items-start gap-2 text-sm">
+                  <input
+                    type="checkbox"
+                    value={event}
+                    {...register("events")}
+                    className="mt-0.5 size-4 rounded border-slate-400 text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                  />
+                  <span>
+                    <code className="font-medium text-slate-900">{event}</code>
+                    <span className="block text-xs text-slate-600">{EVENT_DESCRIPTIONS[event]}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          ))}
+        </div>
+        <FieldError id="events-error" message={errors.events?.message} />
       </fieldset>
 
       <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3">

@@ -41,6 +41,7 @@ export function WebhookSettingsView({ view }: { view: WebhookFormView }) {
     ["Delivery URL", view.deliveryUrl ? <code className="break-all">{view.deliveryUrl}</code> : "Not set: no delivery events are sent"],
     ["Click URL", view.clickUrl ? <code className="break-all">{view.clickUrl}</code> : "Not set: no click events are sent"],
     ["Delivery fields", <code key="f">{view.deliveryFields.join(", ")}</code>],
+    ["Events", view.events.length > 0 ? <code key="e">{view.events.join(", ")}</code> : "None: no events are sent"],
   ];
   return (
     <div className="space-y-3">

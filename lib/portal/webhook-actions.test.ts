@@ -50,6 +50,7 @@ function values(over: Partial<WebhookFormValues> = {}): WebhookFormValues {
     deliveryUrl: "https://hooks.example.com/delivery",
     clickUrl: "",
     deliveryFields: [...DEFAULT_FIELDS.delivery] as WebhookFormValues["deliveryFields"],
+    events: ["delivery", "click", "impression", "conversion"],
     signingSecret: "",
     ...over,
   };
@@ -145,6 +146,23 @@ describe("saving", () => {
     expect(unknownField.fieldErrors?.["deliveryFields.0"]).toBe("Choose fields from the list");
     expect(await auditCount()).toBe(before);
     expect(await db.select().from(webhookSettings)).toEqual([]);
+  });
+
+  it("(ours) chooses the events sent, the account events among them, with one audit event holding the list before and after", async () => {
+    const context = await ctxAs("owner");
+    const since = await lastAuditId();
+    const saved = okData(await webhookActions.save({ db, context }, values({ events: ["key.revoked", "delivery", "balance.low"] })));
+    expect(saved.events).toEqual(["delivery", "balance.low", "key.revoked"]);
+    expect((await getWebhookSettings(db, seed.mainWorkspaceId, "live")).events).toEqual(["delivery", "balance.low", "key.revoked"]);
+    const [first, second] = await webhookAudit(seed.mainWorkspaceId, since);
+    expect(first.changes).toMatchObject({
+      events: { before: ["delivery", "click", "impression", "conversion"], after: ["delivery", "balance.low", "key.revoked"] },
+    });
+    expect(second).toBeUndefined();
+    // None at all is a choice too: nothing is sent.
+    expect(okData(await webhookActions.save({ db, context }, values({ events: [] }))).events).toEqual([]);
+    const unknown = refusal(await webhookActions.save({ db, context }, { ...values(), events: ["key.created"] } as never));
+    expect(unknown.fieldErrors?.["events.0"]).toBe("Choose events from the list");
   });
 
   it("refuses a URL into our own network by the field (SSRF guard on), naming the kind of address, and writes nothing", async () => {

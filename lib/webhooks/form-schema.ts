@@ -6,6 +6,8 @@
  * (./form-service.ts, with ./url-safety).
  */
 import { z } from "zod";
+import type { EventType } from "@/db/schema";
+import { EVENT_NAMES } from "./event-names";
 import { DELIVERY_FIELDS, type DeliveryField } from "./fields";
 import { checkSigningSecret, checkWebhookUrl, type Checked } from "./http-url";
 
@@ -29,6 +31,10 @@ export const webhookFormSchema = z.object({
   deliveryFields: z
     .array(z.enum(DELIVERY_FIELDS, { error: "Choose fields from the list" }), { error: "Choose fields from the list" })
     .min(1, "Choose at least one field"),
+  /** The events to send (none at all is allowed: nothing is sent). */
+  events: z.array(z.enum(EVENT_NAMES as [EventType, ...EventType[]], { error: "Choose events from the list" }), {
+    error: "Choose events from the list",
+  }),
   /** Write-only: blank keeps the current secret; anything else sets or replaces it. */
   signingSecret: z.string({ error: "Signing secret must be text" }).transform((value, ctx): string | undefined => {
     if (value === "") return undefined;

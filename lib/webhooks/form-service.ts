@@ -4,6 +4,7 @@
  * with one audit event whose changes never hold the secret.
  */
 import type { Db } from "@/db";
+import type { EventType } from "@/db/schema";
 import type { ActorContext } from "@/lib/context/actor";
 import { ServiceError } from "@/lib/errors/service-error";
 import type { WebhookFormInput } from "./form-schema";
@@ -16,6 +17,8 @@ export type WebhookFormView = {
   deliveryUrl: string | null;
   clickUrl: string | null;
   deliveryFields: string[];
+  /** The events sent (ours: the account events among them). */
+  events: EventType[];
   signingSecretSet: boolean;
   signingSecretSetAt: string | null;
 };
@@ -25,6 +28,7 @@ export function toFormView(view: WebhookSettingsView): WebhookFormView {
     deliveryUrl: view.urls.delivery,
     clickUrl: view.urls.click,
     deliveryFields: view.fields.delivery,
+    events: view.events,
     signingSecretSet: view.signingSecretSet,
     signingSecretSetAt: view.signingSecretSetAt?.toISOString() ?? null,
   };
@@ -36,7 +40,7 @@ export async function getWebhookForm(db: Db, ctx: ActorContext): Promise<Webhook
 
 const FORM_FIELD = { delivery: "deliveryUrl", click: "clickUrl" } as const;
 
-/** Saves the form: URLs (checked for where they point first), delivery fields, and a new secret when one was typed. */
+/** Saves the form: URLs (checked for where they point first), delivery fields, the events, and a new secret when one was typed. */
 export async function saveWebhookForm(db: Db, ctx: ActorContext, input: WebhookFormInput): Promise<WebhookFormView> {
   const unsafe = await firstUnsafeUrl({ delivery: input.deliveryUrl, click: input.clickUrl });
   if (unsafe) {
@@ -47,6 +51,7 @@ export async function saveWebhookForm(db: Db, ctx: ActorContext, input: WebhookF
   const view = await updateWebhookSettings(db, ctx, "live", {
     urls: { delivery: input.deliveryUrl, click: input.clickUrl },
     fields: { delivery: input.deliveryFields },
+    events: input.events,
     signingSecret: input.signingSecret,
   });
   return toFormView(view);

@@ -64,8 +64,8 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       <div>
         <h1 className="text-2xl font-semibold">Webhooks</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Where the {context.workspace.name} workspace sends events about live messages, and how each attempt went. Test keys have their own
-          settings, changed through the API.
+          Where the {context.workspace.name} workspace sends events about its live messages and its account, and how each attempt went. Test
+          keys have their own settings, changed through the API.
         </p>
       </div>
 
