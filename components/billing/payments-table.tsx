@@ -51,7 +51,7 @@ export function PaymentsTable({ page }: { page: PaymentPage }) {
         <tbody className="divide-y divide-slate-100">
           {page.rows.map((p) => (
             <tr key={p.id} className="hover:bg-slate-50">
-              <td className="px-3 py-2 align-top whitespace-nowrap text-slate-700">{formatDateTime(p.date)}</td>
+              <td className="px-3 py-2 align-top text-slate-700 sm:whitespace-nowrap">{formatDateTime(p.date)}</td>
               <td className="px-3 py-2 align-top">
                 <span className="text-slate-900">{p.description}</span>
                 {p.actor ? <span className="block text-xs text-slate-600">by {p.actor}</span> : null}

@@ -39,6 +39,7 @@ const CHANGE_LABEL = { Increase: "↑ Increase", Decrease: "↓ Decrease", Same:
 
 /** Columns hidden on narrow screens (their facts repeat in a visible cell there). */
 const CELL_CLASS: Record<string, string> = {
+  network: "hidden sm:table-cell",
   previousRate: "hidden text-right tabular-nums sm:table-cell",
   effectiveFrom: "hidden md:table-cell",
   rate: "text-right tabular-nums",
@@ -55,6 +56,7 @@ const columns = column.columns([
         <span className="text-slate-600">
           ({row.original.country}, {row.original.dialcode})
         </span>
+        <span className="block text-xs text-slate-600 sm:hidden">{row.original.network}</span>
       </>
     ),
   }),
@@ -129,7 +131,7 @@ export function PricesTable({ prices }: { prices: PriceRow[] }) {
         }}
         className={`${inputClass} max-w-sm`}
       />
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Prices</caption>
           <thead className={tableHeadClass}>

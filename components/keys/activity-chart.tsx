@@ -31,27 +31,30 @@ export function ActivityChart({ buckets, hourly, caption }: { buckets: ActivityB
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <table className="sr-only">
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">From</th>
-            <th scope="col">Success (2xx)</th>
-            <th scope="col">Refused (4xx)</th>
-            <th scope="col">Failed (5xx)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {buckets.map((b) => (
-            <tr key={b.start}>
-              <th scope="row">{formatDateTime(b.start)}</th>
-              <td>{b.success}</td>
-              <td>{b.clientError}</td>
-              <td>{b.serverError}</td>
+      {/* The wrapper clips it: a visually hidden table alone keeps its content width and would widen a phone's page. */}
+      <div className="sr-only">
+        <table>
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">From</th>
+              <th scope="col">Success (2xx)</th>
+              <th scope="col">Refused (4xx)</th>
+              <th scope="col">Failed (5xx)</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {buckets.map((b) => (
+              <tr key={b.start}>
+                <th scope="row">{formatDateTime(b.start)}</th>
+                <td>{b.success}</td>
+                <td>{b.clientError}</td>
+                <td>{b.serverError}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

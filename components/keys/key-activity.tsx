@@ -74,7 +74,7 @@ export function KeyActivitySection({ keyId, activity }: { keyId: string; activit
           ) : activity.recent.length === 0 ? (
             <p className="mt-1 text-sm text-slate-600">No requests yet.</p>
           ) : (
-            <div className="mt-1 overflow-x-auto">
+            <div className="relative mt-1 overflow-x-auto">
               <table className="w-full text-sm">
                 <thead>
                   <tr className="text-left text-slate-600">

@@ -87,7 +87,7 @@ export function KeysTable({
         {readOnly ? null : <Button onClick={open.create}>Create API key</Button>}
       </div>
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" aria-busy={pending}>
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white" aria-busy={pending}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50">
             {table.getHeaderGroups().map((group) => (

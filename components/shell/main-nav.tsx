@@ -19,7 +19,7 @@ const NAV_ITEMS: ReadonlyArray<{ href: string; label: string; right?: PortalRigh
 /** The "Main" navigation: only the pages this person's role may open. */
 export function MainNav({ role }: { role: Role }) {
   return (
-    <nav aria-label="Main" className="flex gap-1 overflow-x-auto md:w-48 md:shrink-0 md:flex-col md:space-y-1 md:overflow-visible">
+    <nav aria-label="Main" className="flex flex-wrap gap-1 md:w-48 md:shrink-0 md:flex-col md:flex-nowrap md:space-y-1">
       {NAV_ITEMS.filter((item) => !item.right || hasPortalRight(role, item.right)).map((item) => (
         <NavLink key={item.href} href={item.href}>
           {item.label}

@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+import { storageStateOf, uniqueName } from "./helpers";
+
+/** Every page of the portal an Owner opens (an Owner sees them all), a message's page added once one exists. */
+const PAGES = [
+  "/",
+  "/messages",
+  "/statistics",
+  "/webhooks",
+  "/billing",
+  "/settings/api-keys",
+  "/team",
+  "/account",
+  "/settings/workspace",
+  "/api-reference",
+];
+
+test.use({ storageState: storageStateOf("owner"), viewport: { width: 390, height: 844 } });
+
+test("no page scrolls horizontally on a 390 px wide phone (wide tables scroll inside themselves)", async ({ page }) => {
+  // A message of our own, for its page (and so the tables and charts have rows).
+  await page.goto("/settings/api-keys");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const create = page.getByRole("dialog", { name: "Create API key" });
+  await create.getByLabel("Name", { exact: true }).fill(uniqueName("E2E layout"));
+  await create.getByLabel("Test mode").check();
+  await create.getByRole("radio", { name: "Full access" }).check();
+  await create.getByRole("button", { name: "Create key" }).click();
+  const shown = page.getByRole("dialog", { name: "Your new API key" });
+  const secret = await shown.getByLabel("API key").inputValue();
+  await shown.getByLabel("I have saved this key").check();
+  await shown.getByRole("button", { name: "Done" }).click();
+  const sent = await page.request.post("/api/v1/sms/send", {
+    headers: { "X-API-Key": secret },
+    data: { to: ["+447700900123"], message: "E2E layout at 390 px", sender_id: "Acme" },
+  });
+  expect(sent.status()).toBe(200);
+  const messageId = (await sent.json()).messages[0].message_id as string;
+  // Test data on: the traffic pages show the sandbox's traffic, this message among it.
+  await page.goto("/");
+  await page.getByRole("switch", { name: "Test data" }).click();
+  await expect(page.getByRole("switch", { name: "Test data" })).toBeChecked();
+
+  const wide: string[] = [];
+  for (const path of [...PAGES, `/messages/${encodeURIComponent(messageId)}`]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    const width = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+    if (width > 390) wide.push(`${path}: ${width} px`);
+  }
+  expect(wide).toEqual([]);
+});
