@@ -28,18 +28,14 @@ export const failureSchema = z
   .object({
     category: z.enum(FAILURE_CATEGORIES),
     retryable: z.boolean().meta({ description: "Whether sending the same message again, unchanged, may succeed" }),
-    description: z
-      .string()
-      .meta({
-        description: "What happened, in one line",
-        example: "The number is not in service: it was never assigned or has been disconnected.",
-      }),
-    action: z
-      .string()
-      .meta({
-        description: "What to do, in one line",
-        example: "Remove the number from your list, or ask the recipient for their current number.",
-      }),
+    description: z.string().meta({
+      description: "What happened, in one line",
+      example: "The number is not in service: it was never assigned or has been disconnected.",
+    }),
+    action: z.string().meta({
+      description: "What to do, in one line",
+      example: "Remove the number from your list, or ask the recipient for their current number.",
+    }),
   })
   .meta({
     id: "Failure",
