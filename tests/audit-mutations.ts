@@ -445,6 +445,7 @@ export const MUTATION_CASES: Record<string, MutationCase[]> = {
             deliveryUrl: "https://93.184.215.14/delivery",
             clickUrl: "",
             deliveryFields: ["message_id", "status"],
+            events: ["delivery", "key.revoked"],
             signingSecret: "whsec-form-never-shown-again",
           }),
         ),
