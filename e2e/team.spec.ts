@@ -1,31 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { seriousViolations, storageStateOf, uniqueName } from "./helpers";
+import { changeRole, invite } from "./team-helpers";
 
 const INVITEE_PASSWORD = "Marble-Kettle-58-Lantern";
-
-async function invite(page: Page, email: string, role: string): Promise<string> {
-  await page.goto("/team");
-  await page.getByRole("button", { name: "Invite member" }).click();
-  const dialog = page.getByRole("dialog", { name: "Invite member" });
-  await dialog.getByLabel("Email").fill(email);
-  await dialog.getByLabel("Role").selectOption({ label: role });
-  await dialog.getByRole("button", { name: "Create invitation" }).click();
-  const link = dialog.getByRole("textbox", { name: "Invitation link" });
-  await expect(link).toHaveValue(/\/invite\/[A-Za-z0-9_-]{43}$/);
-  expect(await seriousViolations(page)).toEqual([]);
-  const value = await link.inputValue();
-  await dialog.getByRole("button", { name: "Done" }).click();
-  return value;
-}
-
-async function changeRole(page: Page, email: string, role: string) {
-  await page.getByRole("button", { name: `Actions for ${email}` }).click();
-  await page.getByRole("menuitem", { name: "Change role" }).click();
-  const dialog = page.getByRole("dialog", { name: /Change role of/ });
-  await dialog.getByLabel("Role").selectOption({ label: role });
-  await dialog.getByRole("button", { name: "Change role" }).click();
-  await expect(page.getByText(`${email} is now ${role}.`)).toBeVisible();
-}
 
 test.describe("the team", () => {
   test.use({ storageState: storageStateOf("owner") });
