@@ -1,4 +1,4 @@
-// The HTTP scenarios of the benchmark (1, 3, 4, 5, 6, 7, 8), against the built portal
+// The HTTP scenarios of the benchmark (1, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13), against the built portal
 // started by scripts/bench.mjs. Each adds rows to ctx.rows; a thrown error becomes
 // an ERROR row there. Ratios are computed pair by pair (A, B, A, B…) so the
 // machine's drift cancels.
@@ -644,4 +644,94 @@ export async function scenario12(ctx) {
       measured(12, label, `${target.name}: ${n(big.events)} events`, b, { format: "ms", unit: "ms" }),
     );
   }
+}
+
+// 13. (ours) POST /sms/send with a key that has a daily spend cap (one conditional upsert of the
+// key's day row in the send's transaction) vs a key without one (no statement), both live, one
+// recipient, same workspace. The cap is far above what the run spends, so every send passes it.
+// Each run starts on an idle server (the carrier jobs of the previous run done), sides alternate.
+export async function scenario13(ctx) {
+  const { setup, params } = ctx;
+  const scenario = "POST /sms/send: capped key vs uncapped key (live, 1 recipient)";
+  const url = at(ctx, "/api/v1/sms/send");
+  const body = JSON.stringify({ to: ["+447400100012"], message: "Benchmark: your code is 123456", sender_id: "Acme" });
+  const side = (name, secret) => ({ name, url, method: "POST", body, headers: { ...apiKey(secret), "content-type": "application/json" } });
+  const uncapped = side("uncapped", setup.keys.full.secret);
+  const capped = side("capped", setup.keys.capped.secret);
+  for (const s of [uncapped, capped]) {
+    const probe = await expectStatus(url, { method: "POST", headers: s.headers, body }, 200, `POST /sms/send (${s.name})`);
+    if (JSON.parse(probe.text).summary?.accepted_count !== 1) throw new Error(`${s.name}: not accepted: ${probe.text.slice(0, 300)}`);
+  }
+  const idle = () => waitForIdle(ctx.server.pid, { maxMs: params.drainMaxMs });
+  for (const s of [uncapped, capped]) {
+    await load({ ...s, connections: params.connections, duration: params.warmup });
+    await idle();
+  }
+  const runs = { a: [], b: [], ratio: [] };
+  for (let i = 0; i < params.pairs; i++) {
+    // Alternate which side goes first, so a backlog the idle wait did not clear weighs on both.
+    const order = i % 2 === 0 ? [capped, uncapped] : [uncapped, capped];
+    const got = {};
+    for (const s of order) {
+      await idle();
+      const r = await load({ ...s, connections: params.connections, duration: params.duration, pid: ctx.server.pid });
+      assertHealthy(r, `POST /sms/send (${s.name})`);
+      got[s.name] = r;
+    }
+    runs.a.push(got.capped);
+    runs.b.push(got.uncapped);
+    // The cost of a capped send relative to an uncapped one: uncapped throughput / capped throughput.
+    runs.ratio.push(got.uncapped.rps / got.capped.rps);
+    ctx.log(
+      `  pair ${i + 1}/${params.pairs}: capped ${got.capped.rps.toFixed(0)} req/s, uncapped ${got.uncapped.rps.toFixed(0)} req/s, cost ratio ${(got.uncapped.rps / got.capped.rps).toFixed(3)}`,
+    );
+  }
+  await idle();
+  ctx.rows.push(
+    measured(13, scenario, "cost ratio (capped / uncapped: uncapped req/s ÷ capped req/s)", runs.ratio, {
+      target: { op: "<=", value: 1.1 },
+    }),
+    measured(
+      13,
+      scenario,
+      "capped: requests/s",
+      runs.a.map((r) => r.rps),
+      { format: "int" },
+    ),
+    measured(
+      13,
+      scenario,
+      "uncapped: requests/s",
+      runs.b.map((r) => r.rps),
+      { format: "int" },
+    ),
+    measured(
+      13,
+      scenario,
+      "capped: p99 latency",
+      runs.a.map((r) => r.p99),
+      { format: "ms", unit: "ms" },
+    ),
+    measured(
+      13,
+      scenario,
+      "uncapped: p99 latency",
+      runs.b.map((r) => r.p99),
+      { format: "ms", unit: "ms" },
+    ),
+    measured(
+      13,
+      scenario,
+      "capped: server CPU per request",
+      runs.a.map((r) => r.cpuMsPerRequest),
+      { format: "ms", unit: "ms" },
+    ),
+    measured(
+      13,
+      scenario,
+      "uncapped: server CPU per request",
+      runs.b.map((r) => r.cpuMsPerRequest),
+      { format: "ms", unit: "ms" },
+    ),
+  );
 }

@@ -100,6 +100,8 @@ async function main() {
       offRecord: await create(main.id, { name: "Bench: off the record", offTheRecord: true }),
       // Scenario 4: signed requests
       hmac: await create(main.id, { name: "Bench: HMAC", hmac: true }),
+      // Scenario 13: a daily spend cap far above what the bench spends (every send passes the check)
+      capped: await create(main.id, { name: "Bench: daily spend cap", dailySpendCap: "1000000000" }),
       // Scenario 5: test mode
       test: await create(main.id, { name: "Bench: test mode", mode: "test" }),
       // Scenario 7: one reader per export workspace

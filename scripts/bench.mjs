@@ -27,6 +27,7 @@ import {
   scenario3,
   scenario4,
   scenario5,
+  scenario13,
   scenario6,
   scenario7,
   scenario8,
@@ -312,7 +313,7 @@ async function main() {
     );
   });
 
-  const httpScenarios = [1, 10, 3, 4, 5, 6, 7, 8, 11, 12].filter(wants);
+  const httpScenarios = [1, 10, 3, 4, 5, 6, 7, 8, 11, 12, 13].filter(wants);
   if (httpScenarios.length > 0) {
     const taken = new Set();
     const serverEnv = { ...baseEnv, ...db.server, REDIS_URL: redisUrl, BENCH_ROUTES: "true" };
@@ -357,6 +358,7 @@ async function main() {
     await run(7, "CSV export", () => scenario7(ctx), idle);
     await run(6, "revoke on A, poll B", () => scenario6(ctx), idle);
     await run(5, "POST /sms/send", () => scenario5(ctx), idle);
+    await run(13, "POST /sms/send, capped vs uncapped key", () => scenario13(ctx), idle);
     await ctx.server.stop();
   }
 

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { executeRows } from "@/db/client";
 import { apiKeyDailySpend, apiKeys, messages, workspaces } from "@/db/schema";
@@ -24,22 +24,34 @@ const TODAY = sql`(now() at time zone 'utc')::date`;
 export type SpendRefusal = { spent: bigint; cap: bigint; day: string };
 
 /**
+ * The reservation as one statement (returning a row when reserved): the key's
+ * row of today gets `cost` added if the sum stays within the cap read from the
+ * key in the same statement. The live send runs it inside the debit's statement
+ * (lib/sms/send.ts), so a capped send adds no round trip inside its locks.
+ */
+export function reserveSpendStatement(keyId: string, cost: bigint): SQL {
+  const amount = fromUnits(cost);
+  return sql`insert into ${apiKeyDailySpend} as s (key_id, day, spent)
+      select k.id, ${TODAY}, ${amount}::numeric from ${apiKeys} k
+       where k.id = ${keyId} and (k.daily_spend_cap is null or ${amount}::numeric <= k.daily_spend_cap)
+      on conflict (key_id, day) do update set spent = s.spent + excluded.spent
+       where s.spent + excluded.spent <= coalesce((select c.daily_spend_cap from ${apiKeys} c where c.id = s.key_id), s.spent + excluded.spent)
+      returning s.spent`;
+}
+
+/**
  * Adds `cost` to the key's spend of today if it stays within the key's cap;
  * returns null when reserved (or nothing to reserve), else today's spend and the cap.
  */
 export async function reserveKeySpend(tx: DbOrTx, keyId: string, cost: bigint): Promise<SpendRefusal | null> {
   if (cost <= 0n) return null;
-  const amount = fromUnits(cost);
-  const reserved = await executeRows<{ spent: string }>(
-    tx,
-    sql`insert into ${apiKeyDailySpend} as s (key_id, day, spent)
-      select k.id, ${TODAY}, ${amount}::numeric from ${apiKeys} k
-       where k.id = ${keyId} and (k.daily_spend_cap is null or ${amount}::numeric <= k.daily_spend_cap)
-      on conflict (key_id, day) do update set spent = s.spent + excluded.spent
-       where s.spent + excluded.spent <= coalesce((select c.daily_spend_cap from ${apiKeys} c where c.id = s.key_id), s.spent + excluded.spent)
-      returning s.spent::text as spent`,
-  );
+  const reserved = await executeRows(tx, reserveSpendStatement(keyId, cost));
   if (reserved.length > 0) return null;
+  return spendRefusal(tx, keyId);
+}
+
+/** Today's spend and the cap, read after a refused reservation (in its transaction). */
+export async function spendRefusal(tx: DbOrTx, keyId: string): Promise<SpendRefusal> {
   const [standing] = await executeRows<{ spent: string; cap: string | null; day: string }>(
     tx,
     sql`select coalesce(s.spent, 0)::text as spent, k.daily_spend_cap::text as cap, ${TODAY}::text as day from ${apiKeys} k

@@ -6,9 +6,12 @@
  * and allowed destination countries, outside which a recipient is blocked_country
  * like a country the workspace blocks.
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { workspaces } from "@/db/schema";
 import type { ApiRuntime } from "@/lib/api/runtime";
+import { QUEUES } from "@/lib/queue/queue";
+import { updateWebhookSettings } from "@/lib/webhooks/settings";
 import type { Carrier } from "@/lib/sms/carrier";
 import type { Jobs } from "@/lib/runtime/jobs";
 import { contextFor } from "@/lib/workspaces/context";
@@ -222,4 +225,29 @@ it("forgets spend rows older than 35 days in housekeeping, and keeps today's", a
   await housekeeping(t.db);
   const left = await rows<{ spent: string }>(t.db, sql`select spent::text as spent from api_key_daily_spend where key_id = ${key.key.id}`);
   expect(left).toEqual([{ spent: "2.00000" }]);
+});
+
+it("debits a capped key's send in the reservation's statement: balance.low still once per crossing, the balance never below zero", async () => {
+  const ws = await makeWorkspace(t, "Cap and low balance", decText(13n * gbRate));
+  await t.db
+    .update(workspaces)
+    .set({ lowBalanceThreshold: decText(10n * gbRate) })
+    .where(eq(workspaces.id, ws.id));
+  const ctx = await contextFor(t.db, t.seed.userIds.owner, ws.id);
+  await updateWebhookSettings(t.db, ctx, "live", {
+    urls: { delivery: "https://example.com/hook" },
+    events: ["delivery", "balance.low"],
+  });
+  const key = await cappedKey(ws.id, { dailySpendCap: "1000" });
+  const results = await Promise.all(Array.from({ length: 16 }, (_, i) => send({ key: key.secret, body: one(100 + i) })));
+  expect(results.filter((r) => r.status === 200)).toHaveLength(13);
+  expect(results.filter((r) => r.status === 402).map((r) => r.body.error_code)).toEqual(Array(3).fill("INSUFFICIENT_BALANCE"));
+  expect(dec((await money(t.db, ws.id)).balance)).toBe(0n);
+  // Refused by the balance, released: only what was billed counts.
+  expect(await spentToday(key.key.id)).toBe(13n * gbRate);
+  const [{ n }] = await rows<{ n: number }>(
+    t.db,
+    sql`select count(*)::int as n from pgboss.job where name = ${QUEUES.webhookDeliver} and data->>'event' = 'balance.low' and (data->>'workspaceId')::int = ${ws.id}`,
+  );
+  expect(n).toBe(1);
 });

@@ -7,7 +7,7 @@ import { ServiceError } from "@/lib/errors/service-error";
 import { crossedLowBalance, enqueueBalanceLow } from "@/lib/billing/low-balance";
 import { fromUnits, toUnits, unitsToNumber } from "@/lib/billing/money";
 import { QUEUES, type Queue } from "@/lib/queue/queue";
-import { reserveKeySpend, type SpendRefusal } from "@/lib/keys/spend";
+import { reserveKeySpend, reserveSpendStatement, spendRefusal, type SpendRefusal } from "@/lib/keys/spend";
 import type { VerifiedKey } from "@/lib/keys/verify";
 import { log } from "@/lib/log";
 import type { Carrier } from "./carrier";
@@ -136,12 +136,15 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
           .where(and(eq(idempotencyKeys.workspaceId, key.workspaceId), eq(idempotencyKeys.key, idempotency.key)));
       }
       // The key's daily cap (ours), when it has one: one conditional upsert, its row lock held to the commit
-      // like the debit's. Before the debit, in the order a refund takes the same locks (lib/sms/lifecycle.ts).
-      if (key.dailySpendCap !== null) {
+      // like the debit's — for a live send inside the debit's own statement, before the balance row (the
+      // order a refund takes the same locks, lib/sms/lifecycle.ts). None at all for a key without a cap.
+      const capped =
+        key.dailySpendCap === null ? null : { keyId: key.id, over: (o: SpendRefusal) => overCap(o, totalCost, workspace.currency) };
+      if (live) await debit(tx, deps.queue, key.workspaceId, totalCost, covers, refuse, capped);
+      else if (capped) {
         const over = await reserveKeySpend(tx, key.id, totalCost);
-        if (over) throw overCap(over, totalCost, workspace.currency);
+        if (over) throw capped.over(over);
       }
-      if (live) await debit(tx, deps.queue, key.workspaceId, totalCost, covers, refuse);
       return outcome;
     });
   } catch (error) {
@@ -234,8 +237,37 @@ async function debit(
   cost: bigint,
   covers: (balance: bigint) => boolean,
   refuse: (balance: bigint) => ServiceError,
+  capped: { keyId: string; over: (refusal: SpendRefusal) => ServiceError } | null,
 ) {
-  if (cost > 0n) {
+  if (cost > 0n && capped) {
+    // ONE statement: the key's spend reservation, then the debit only if it was reserved. A refused
+    // debit rolls the reservation back with the transaction.
+    const [row] = await executeRows<{
+      reserved: boolean;
+      balance: string | null;
+      threshold: string | null;
+      currency: string | null;
+      crossed: boolean | null;
+    }>(
+      tx,
+      sql`with spend as (${reserveSpendStatement(capped.keyId, cost)}),
+        debited as (
+          update ${workspaces} set balance = ${workspaces.balance} - ${fromUnits(cost)}::numeric, balance_updated_at = ${new Date().toISOString()}::timestamptz
+           where ${workspaces.id} = ${workspaceId} and ${workspaces.balance} > 0 and ${workspaces.balance} >= ${fromUnits(cost)}::numeric
+             and exists (select 1 from spend)
+           returning ${workspaces.balance}::text as balance, ${workspaces.lowBalanceThreshold}::text as threshold, ${workspaces.currency} as currency,
+             ${crossedLowBalance(cost)} as crossed
+        )
+        select exists (select 1 from spend) as reserved, d.balance, d.threshold, d.currency, d.crossed
+          from (select 1) as one left join debited d on true`,
+    );
+    if (!row.reserved) throw capped.over(await spendRefusal(tx, capped.keyId));
+    if (row.balance !== null) {
+      if (row.crossed)
+        await enqueueBalanceLow(tx, queue, { workspaceId, balance: row.balance, threshold: row.threshold!, currency: row.currency! });
+      return;
+    }
+  } else if (cost > 0n) {
     const [debited] = await tx
       .update(workspaces)
       .set({ balance: sql`${workspaces.balance} - ${fromUnits(cost)}::numeric`, balanceUpdatedAt: new Date() })
