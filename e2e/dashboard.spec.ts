@@ -85,8 +85,53 @@ test.describe("keys expiring within 7 days", () => {
       const list = other.getByRole("list", { name: "Keys expiring within 7 days" });
       await expect(list.getByRole("link", { name: sees, exact: true }), who).toBeVisible();
       await expect(list.getByRole("link", { name: hidden, exact: true }), who).toHaveCount(0);
+      // A Developer sends test messages only; a Billing member does not send at all.
+      await expect(other.getByRole("radio", { name: "Live" })).toHaveCount(0);
+      await expect(other.getByRole("heading", { name: "Send a test message" })).toHaveCount(who === "developer" ? 1 : 0);
       await context.close();
     }
+  });
+});
+
+test.describe("send a test message", () => {
+  test.use({ storageState: storageStateOf("owner") });
+
+  test("the preview names the curly quote forcing UCS-2; the GSM-7 version costs fewer segments; a test send shows in Messages under Test data", async ({
+    page,
+  }) => {
+    const recipient = "+447700900777";
+    await page.goto("/");
+    const composer = page.getByRole("form", { name: "Send a test message" });
+    await expect(composer.getByRole("radio", { name: "Test" })).toBeChecked();
+    await composer.getByLabel("Recipients").fill(recipient);
+    await composer.getByLabel("Message").fill("Don\u2019t miss our winter sale: every plan is 20% off until Sunday. See you there!");
+    const preview = page.getByRole("region", { name: "Preview" });
+    await expect(preview).toContainText("UCS-2 · 2 segments");
+    await expect(preview.getByRole("list", { name: "Characters forcing UCS-2" })).toContainText("\u2019 U+2019 at position 4");
+    const ucs2Cost = await preview.getByRole("cell").last().innerText();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await preview.getByRole("button", { name: "Use GSM-7 version" }).click();
+    await expect(composer.getByLabel("Message")).toHaveValue(
+      "Don't miss our winter sale: every plan is 20% off until Sunday. See you there!",
+    );
+    await expect(preview).toContainText("GSM-7 · 1 segment ·");
+    await expect(preview.getByRole("list", { name: "Characters forcing UCS-2" })).toHaveCount(0);
+    const gsmCost = await preview.getByRole("cell").last().innerText();
+    // The cost cell: the amount, then "N segments, encoding" below it.
+    const amount = (cell: string) => Number(cell.split("\n")[0].replace(/[^0-9.]/g, ""));
+    expect(amount(gsmCost)).toBeLessThan(amount(ucs2Cost));
+
+    await composer.getByRole("button", { name: "Send test message" }).click();
+    await expect(composer.getByRole("status")).toContainText("Sent in test mode: 1 recipient accepted");
+
+    await page.goto("/messages");
+    const testData = page.getByRole("switch", { name: "Test data" });
+    if (!(await testData.isChecked())) await testData.click();
+    await expect(testData).toBeChecked();
+    await expect(page.getByRole("link", { name: recipient }).first()).toBeVisible();
+    await testData.click();
+    await expect(page.getByRole("link", { name: recipient })).toHaveCount(0);
   });
 });
 
@@ -96,6 +141,7 @@ test.describe("a viewer", () => {
     await page.goto("/");
     await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
     await expect(page.getByRole("switch", { name: "Test data" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Send a test message" })).toHaveCount(0);
     // A Viewer cannot open the keys page, so the Dashboard lists no keys either.
     await expect(page.getByRole("heading", { name: "Keys expiring within 7 days" })).toHaveCount(0);
   });
@@ -108,6 +154,7 @@ test.describe("a billing member", () => {
     await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Balance" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Recent messages" })).toHaveCount(0);
+    await expect(page.getByRole("heading", { name: "Send a test message" })).toHaveCount(0);
     expect(await seriousViolations(page)).toEqual([]);
   });
 });

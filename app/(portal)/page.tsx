@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ExpiringKeysPanel } from "@/components/dashboard/expiring-keys";
+import { MessageComposer } from "@/components/dashboard/message-composer";
 import { MessageStatus } from "@/components/messages/message-status";
 import { TestDataBanner, TestDataSwitch } from "@/components/traffic/test-data-switch";
 import { StackedBarChart } from "@/components/ui/stacked-bar-chart";
@@ -11,6 +12,7 @@ import { formatDateTime } from "@/lib/format/dates";
 import { formatMoney } from "@/lib/format/money";
 import { listExpiringKeys } from "@/lib/keys/service";
 import { hasPortalRight } from "@/lib/permissions/catalog";
+import { mayChange } from "@/lib/portal/define-action";
 import { requirePortalContext } from "@/lib/portal/session";
 import { readTrafficMode } from "@/lib/portal/traffic-mode";
 import { dashboardTraffic } from "@/lib/sms/dashboard";
@@ -21,7 +23,8 @@ const num = (n: number) => n.toLocaleString("en-GB");
 
 /**
  * The Dashboard: every member sees the balance and its warning; traffic only those with
- * traffic.page (not Billing); keys expiring within 7 days those with keys.page (not Viewers).
+ * traffic.page (not Billing); keys expiring within 7 days those with keys.page (not Viewers);
+ * "Send a test message" those with messages.send (not Viewers nor Billing).
  */
 export default async function DashboardPage() {
   const context = await requirePortalContext();
@@ -51,7 +54,7 @@ export default async function DashboardPage() {
       </div>
       {traffic && mode === "test" ? <TestDataBanner /> : null}
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid gap-4 lg:grid-cols-2 lg:items-start">
         <section aria-labelledby="balance-heading" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="balance-heading" className="text-sm text-slate-600">
             Balance
@@ -168,6 +171,11 @@ export default async function DashboardPage() {
             </Table>
           </section>
         </>
+      ) : null}
+
+      {/* mayChange: not in an archived workspace (its data is read-only), by the rule the action enforces. */}
+      {mayChange(context, "messages.send") ? (
+        <MessageComposer canSendLive={mayChange(context, "messages.send_live")} currency={balance.currency} />
       ) : null}
     </div>
   );

@@ -27,8 +27,8 @@ export function TestDataSwitch({ test }: { test: boolean }) {
 export function TestDataBanner() {
   return (
     <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-      You are viewing <strong>test data</strong>: messages sent with <code>sk_test_</code> keys. Nothing here reached a carrier or was
-      billed.
+      You are viewing <strong>test data</strong>: messages sent with <code>sk_test_</code> keys or as test messages from the Dashboard.
+      Nothing here reached a carrier or was billed.
     </p>
   );
 }

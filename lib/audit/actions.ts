@@ -50,6 +50,7 @@ export const AUDIT_ACTIONS = {
   "account.recovery_codes_regenerate": { target: "user", label: "Recovery codes regenerated" },
   "billing.top_up": { target: "workspace", label: "Balance topped up" },
   "billing.low_balance_alert": { target: "workspace", label: "Low balance alert changed" },
+  "sms.portal_send": { target: "workspace", label: "Message sent from the portal" },
   "auth.sign_in": { target: "member", label: "Signed in" },
   "auth.sign_in_failed": { target: "member", label: "Failed sign-in" },
 } as const satisfies Record<string, { target: AuditTargetType; label: string }>;

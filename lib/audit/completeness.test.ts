@@ -105,7 +105,7 @@ describe("every registered mutation, called for real", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     const as = (role: keyof typeof t.seed.userIds) => contextFor(t.db, t.seed.userIds[role], t.seed.mainWorkspaceId, "203.0.113.7");
-    h = { db: t.db, seed: t.seed, owner: await as("owner"), as };
+    h = { db: t.db, database: t.database, seed: t.seed, owner: await as("owner"), as };
   });
   afterAll(async () => {
     await t?.close();

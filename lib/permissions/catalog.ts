@@ -87,6 +87,10 @@ export const PORTAL_RIGHTS = {
   /** Messages and Statistics: the traffic of the workspace (read-only; a Viewer too). */
   "traffic.page": ["owner", "admin", "developer", "viewer"],
   "keys.page": ["owner", "admin", "developer", "billing"],
+  /** "Send a test message" on the Dashboard, in test mode (the sandbox: nothing billed, nothing delivered). */
+  "messages.send": ["owner", "admin", "developer"],
+  /** The composer's live mode: a real send, billed to the workspace (Owners and Admins, who answer for its money). */
+  "messages.send_live": ["owner", "admin"],
   /** The Webhooks page: read by every role that sees traffic; a Viewer cannot change anything there. */
   "webhooks.page": ["owner", "admin", "developer", "viewer"],
   /** Save settings, set or clear the signing secret, "Send test". */

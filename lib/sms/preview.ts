@@ -62,7 +62,11 @@ function costOf(prices: PriceTable, blocked: ReadonlySet<string>, allowed: reado
  * falls to UCS-2, names the characters that forced it and prices the GSM-7
  * rewrite that replaces look-alikes (lib/sms/gsm-rewrite.ts).
  */
-export async function previewSend(db: Db, key: VerifiedKey, input: SendBody): Promise<Preview> {
+export async function previewSend(
+  db: Db,
+  key: Pick<VerifiedKey, "workspaceId" | "mode" | "allowedCountries">,
+  input: SendBody,
+): Promise<Preview> {
   const [workspace] = await db
     .select({ currency: workspaces.currency, blocked: workspaces.blockedCountries, balance: workspaces.balance })
     .from(workspaces)

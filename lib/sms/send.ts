@@ -17,7 +17,20 @@ import type { SendBody } from "./send-input";
 import { failureOf } from "./status-codes";
 
 export type SendDeps = { db: Db; queue: Queue; carriers: { live: Carrier; test: Carrier } };
-export type SendRequest = { key: VerifiedKey; requestId: string; idempotency: { key: string; bodyHash: string } | null };
+/**
+ * Who sends: an API key, or a person in the portal ("Send a test message": no key,
+ * `id` null). Only the workspace, the mode and the key's id matter to a send.
+ */
+export type SendOrigin = Pick<VerifiedKey, "workspaceId" | "mode" | "allowedCountries" | "dailySpendCap"> & { id: string | null };
+export type SendRequest = {
+  key: SendOrigin;
+  requestId: string;
+  idempotency: { key: string; bodyHash: string } | null;
+  /** Where the live debit's ledger entry says it came from (default "api"). */
+  ledgerSource?: "api" | "portal";
+  /** Runs inside the send's transaction once the messages are stored (the portal's audit event); not on an idempotent replay. */
+  onStored?: (tx: Tx, outcome: SendOutcome) => Promise<void>;
+};
 export type SendOutcome = { status: number; body: Record<string, unknown> };
 
 /** A recipient refused before sending: stored as failed with this word as its status code (lib/sms/status-codes.ts). */
@@ -121,7 +134,7 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
           currency: workspace.currency,
           type: "usage",
           description: `SMS to ${accepted.length} recipient${accepted.length === 1 ? "" : "s"} (${request.requestId})`,
-          source: "api",
+          source: request.ledgerSource ?? "api",
         });
       }
 
@@ -135,14 +148,17 @@ export async function sendSms(deps: SendDeps, request: SendRequest, input: SendB
           .set({ statusCode: outcome.status, response: outcome.body })
           .where(and(eq(idempotencyKeys.workspaceId, key.workspaceId), eq(idempotencyKeys.key, idempotency.key)));
       }
+      if (request.onStored) await request.onStored(tx, outcome);
       // The key's daily cap (ours), when it has one: one conditional upsert, its row lock held to the commit
       // like the debit's — for a live send inside the debit's own statement, before the balance row (the
       // order a refund takes the same locks, lib/sms/lifecycle.ts). None at all for a key without a cap.
       const capped =
-        key.dailySpendCap === null ? null : { keyId: key.id, over: (o: SpendRefusal) => overCap(o, totalCost, workspace.currency) };
+        key.dailySpendCap === null || key.id === null
+          ? null
+          : { keyId: key.id, over: (o: SpendRefusal) => overCap(o, totalCost, workspace.currency) };
       if (live) await debit(tx, deps.queue, key.workspaceId, totalCost, covers, refuse, capped);
       else if (capped) {
-        const over = await reserveKeySpend(tx, key.id, totalCost);
+        const over = await reserveKeySpend(tx, capped.keyId, totalCost);
         if (over) throw capped.over(over);
       }
       return outcome;
@@ -191,7 +207,7 @@ function overCap(over: SpendRefusal, cost: bigint, currency: string): ServiceErr
 type NewMessageRow = {
   message_id: string;
   workspace_id: number;
-  key_id: string;
+  key_id: string | null;
   mode: "live" | "test";
   recipient: string;
   country: string | null;
