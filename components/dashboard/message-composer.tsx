@@ -241,7 +241,7 @@ function PreviewDetails({ preview, message, onRewrite }: { preview: Preview; mes
             <th scope="col" className="px-3 py-2">
               Recipient
             </th>
-            <th scope="col" className="px-3 py-2">
+            <th scope="col" className="hidden px-3 py-2 sm:table-cell">
               Destination
             </th>
             <th scope="col" className="px-3 py-2 text-right">
@@ -252,8 +252,17 @@ function PreviewDetails({ preview, message, onRewrite }: { preview: Preview; mes
         <tbody className="divide-y divide-slate-100">
           {recipients.map((r, i) => (
             <tr key={`${r.dnis}-${i}`}>
-              <td className="px-3 py-2 font-mono break-all">{r.dnis}</td>
               <td className="px-3 py-2">
+                <span className="font-mono">{r.dnis}</span>
+                {/* On a phone the destination sits under the number (its column is hidden there). */}
+                <span className="block text-xs text-slate-600 sm:hidden">
+                  {[r.country ?? "—", r.network].filter(Boolean).join(" · ")}
+                  {r.status !== "accepted" ? (
+                    <span className="text-red-700"> · {r.status === "blocked_country" ? "Blocked country" : "No price"}</span>
+                  ) : null}
+                </span>
+              </td>
+              <td className="hidden px-3 py-2 sm:table-cell">
                 {r.country ?? "—"}
                 {r.network ? <span className="block text-xs text-slate-600">{r.network}</span> : null}
                 {r.status !== "accepted" ? (
@@ -262,7 +271,7 @@ function PreviewDetails({ preview, message, onRewrite }: { preview: Preview; mes
               </td>
               <td className="px-3 py-2 text-right tabular-nums">
                 {money(r.cost)}
-                <span className="block text-xs whitespace-nowrap text-slate-600">
+                <span className="block text-xs text-slate-600">
                   {r.price_per_segment === null ? "" : `${plural(r.segments, "segment")} × ${money(r.price_per_segment)}`}
                 </span>
               </td>
