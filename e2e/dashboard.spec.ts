@@ -130,6 +130,10 @@ test.describe("send a test message", () => {
     if (!(await testData.isChecked())) await testData.click();
     await expect(testData).toBeChecked();
     await expect(page.getByRole("link", { name: recipient }).first()).toBeVisible();
+    // Its page says where it was sent from (a portal send has no key).
+    await page.getByRole("link", { name: recipient }).first().click();
+    await expect(page.getByText("Send a test message (portal)")).toBeVisible();
+    await page.goto("/messages");
     await testData.click();
     await expect(page.getByRole("link", { name: recipient })).toHaveCount(0);
   });

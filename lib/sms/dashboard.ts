@@ -5,7 +5,7 @@
  */
 import type { Db } from "@/db";
 import { dailyStatsQuery, statsQuery, unifiedQuery, type MessageScope } from "./filters";
-import { messagePage } from "./history";
+import { recentMessages } from "./history";
 import { dailyStats, smsStats } from "./stats";
 
 export const RECENT_MESSAGES = 5;
@@ -15,7 +15,7 @@ export async function dashboardTraffic(db: Db, scope: MessageScope) {
     smsStats(db, scope, statsQuery.parse({ period: "today" })),
     smsStats(db, scope, statsQuery.parse({ period: "7d" })),
     dailyStats(db, scope, dailyStatsQuery.parse({ period: "30d" })),
-    messagePage(db, scope, unifiedQuery.parse({ period: "30d", limit: String(RECENT_MESSAGES) }), "newest"),
+    recentMessages(db, scope, unifiedQuery.parse({ period: "30d", limit: String(RECENT_MESSAGES) })),
   ]);
-  return { today: today.stats, week: week.stats, days: month.days, recent: recent.rows };
+  return { today: today.stats, week: week.stats, days: month.days, recent };
 }

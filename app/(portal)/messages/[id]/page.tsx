@@ -50,8 +50,11 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         <Link key="k" href={`/settings/api-keys/${key.id}`} className="font-medium text-indigo-800 hover:underline">
           {key.name}
         </Link>
+      ) : message.keyId ? (
+        <code key="k">{message.keyId}</code>
       ) : (
-        <code key="k">{message.keyId ?? "—"}</code>
+        // Every API send has a key; a message without one was sent from the Dashboard's composer.
+        <span key="k">Send a test message (portal)</span>
       ),
     ],
     [
