@@ -650,6 +650,9 @@ export async function scenario12(ctx) {
 // key's day row in the send's transaction) vs a key without one (no statement), both live, one
 // recipient, same workspace. The cap is far above what the run spends, so every send passes it.
 // Each run starts on an idle server (the carrier jobs of the previous run done), sides alternate.
+// After each pair, POST /sms/preview (ours) of the same body with the uncapped key: what the
+// portal's composer and a careful client pay to know price, segments and encoding before sending
+// (nothing sent or billed; reported, no target).
 export async function scenario13(ctx) {
   const { setup, params } = ctx;
   const scenario = "POST /sms/send: capped key vs uncapped key (live, 1 recipient)";
@@ -658,6 +661,9 @@ export async function scenario13(ctx) {
   const side = (name, secret) => ({ name, url, method: "POST", body, headers: { ...apiKey(secret), "content-type": "application/json" } });
   const uncapped = side("uncapped", setup.keys.full.secret);
   const capped = side("capped", setup.keys.capped.secret);
+  const preview = { ...uncapped, name: "preview", url: at(ctx, "/api/v1/sms/preview") };
+  const previewProbe = await expectStatus(preview.url, { method: "POST", headers: preview.headers, body }, 200, "POST /sms/preview");
+  if (!JSON.parse(previewProbe.text).recipients) throw new Error(`preview: no recipients: ${previewProbe.text.slice(0, 300)}`);
   for (const s of [uncapped, capped]) {
     const probe = await expectStatus(url, { method: "POST", headers: s.headers, body }, 200, `POST /sms/send (${s.name})`);
     if (JSON.parse(probe.text).summary?.accepted_count !== 1) throw new Error(`${s.name}: not accepted: ${probe.text.slice(0, 300)}`);
@@ -667,7 +673,7 @@ export async function scenario13(ctx) {
     await load({ ...s, connections: params.connections, duration: params.warmup });
     await idle();
   }
-  const runs = { a: [], b: [], ratio: [] };
+  const runs = { a: [], b: [], ratio: [], preview: [] };
   for (let i = 0; i < params.pairs; i++) {
     // Alternate which side goes first, so a backlog the idle wait did not clear weighs on both.
     const order = i % 2 === 0 ? [capped, uncapped] : [uncapped, capped];
@@ -682,8 +688,12 @@ export async function scenario13(ctx) {
     runs.b.push(got.uncapped);
     // The cost of a capped send relative to an uncapped one: uncapped throughput / capped throughput.
     runs.ratio.push(got.uncapped.rps / got.capped.rps);
+    await idle();
+    const previewed = await load({ ...preview, connections: params.connections, duration: params.duration, pid: ctx.server.pid });
+    assertHealthy(previewed, "POST /sms/preview");
+    runs.preview.push(previewed);
     ctx.log(
-      `  pair ${i + 1}/${params.pairs}: capped ${got.capped.rps.toFixed(0)} req/s, uncapped ${got.uncapped.rps.toFixed(0)} req/s, cost ratio ${(got.uncapped.rps / got.capped.rps).toFixed(3)}`,
+      `  pair ${i + 1}/${params.pairs}: capped ${got.capped.rps.toFixed(0)} req/s, uncapped ${got.uncapped.rps.toFixed(0)} req/s, cost ratio ${(got.uncapped.rps / got.capped.rps).toFixed(3)}; preview ${previewed.rps.toFixed(0)} req/s`,
     );
   }
   await idle();
@@ -731,6 +741,20 @@ export async function scenario13(ctx) {
       scenario,
       "uncapped: server CPU per request",
       runs.b.map((r) => r.cpuMsPerRequest),
+      { format: "ms", unit: "ms" },
+    ),
+    measured(
+      13,
+      scenario,
+      "POST /sms/preview (same body): requests/s",
+      runs.preview.map((r) => r.rps),
+      { format: "int" },
+    ),
+    measured(
+      13,
+      scenario,
+      "POST /sms/preview (same body): p99 latency",
+      runs.preview.map((r) => r.p99),
       { format: "ms", unit: "ms" },
     ),
   );
