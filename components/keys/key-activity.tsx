@@ -37,7 +37,7 @@ export function KeyActivitySection({ keyId, activity }: { keyId: string; activit
       </p>
       <ActivityChart buckets={activity.buckets} hourly={activity.period === "24h"} caption={chartCaption(activity.period)} />
 
-      <div className="grid gap-6 lg:grid-cols-[16rem_1fr]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[16rem_minmax(0,1fr)]">
         <div>
           <h3 className="text-sm font-semibold">Error codes</h3>
           {activity.errorCodes.length === 0 ? (

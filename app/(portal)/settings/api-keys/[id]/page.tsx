@@ -103,46 +103,49 @@ export default async function ApiKeyPage({
         <h2 id="audit-heading" className="text-lg font-semibold">
           Audit history
         </h2>
-        <table className="mt-3 min-w-full text-sm">
-          <thead>
-            <tr className="text-left text-slate-600">
-              <th scope="col" className="py-1 pr-4 font-medium">
-                When
-              </th>
-              <th scope="col" className="py-1 pr-4 font-medium">
-                Who
-              </th>
-              <th scope="col" className="py-1 pr-4 font-medium">
-                What
-              </th>
-              <th scope="col" className="py-1 pr-4 font-medium">
-                Changes
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                From
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {audit.map((event) => (
-              <tr key={event.id} className="align-top">
-                <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(event.createdAt)}</td>
-                <td className="py-2 pr-4">{event.actor}</td>
-                <td className="py-2 pr-4">{ACTION_LABELS[event.action] ?? event.action}</td>
-                <td className="py-2 pr-4">
-                  <ul className="space-y-0.5">
-                    {Object.entries(event.changes).map(([field, change]) => (
-                      <li key={field}>
-                        <span className="font-medium">{field}</span>: {JSON.stringify(change.before)} → {JSON.stringify(change.after)}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-                <td className="py-2">{event.address ?? "—"}</td>
+        {/* Wide on a phone: the table scrolls inside its card, never the page. */}
+        <div className="relative mt-3 overflow-x-auto">
+          <table className="w-full min-w-[40rem] text-sm">
+            <thead>
+              <tr className="text-left text-slate-600">
+                <th scope="col" className="py-1 pr-4 font-medium">
+                  When
+                </th>
+                <th scope="col" className="py-1 pr-4 font-medium">
+                  Who
+                </th>
+                <th scope="col" className="py-1 pr-4 font-medium">
+                  What
+                </th>
+                <th scope="col" className="py-1 pr-4 font-medium">
+                  Changes
+                </th>
+                <th scope="col" className="py-1 font-medium">
+                  From
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {audit.map((event) => (
+                <tr key={event.id} className="align-top">
+                  <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(event.createdAt)}</td>
+                  <td className="py-2 pr-4">{event.actor}</td>
+                  <td className="py-2 pr-4">{ACTION_LABELS[event.action] ?? event.action}</td>
+                  <td className="py-2 pr-4">
+                    <ul className="space-y-0.5 break-words">
+                      {Object.entries(event.changes).map(([field, change]) => (
+                        <li key={field}>
+                          <span className="font-medium">{field}</span>: {JSON.stringify(change.before)} → {JSON.stringify(change.after)}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td className="py-2">{event.address ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </div>
   );
