@@ -4,8 +4,8 @@
  * export streams: memory stays flat whatever the count, no transaction held
  * open), every free-text cell formula-safe.
  */
-import { stringify } from "csv-stringify/sync";
 import type { Db } from "@/db";
+import { csvStream } from "@/lib/format/csv-stream";
 import { log } from "@/lib/log";
 import { auditActionLabel } from "./actions";
 import { auditWhere, describeEvents, eventBatch, type AuditEventView, type AuditQuery } from "./query";
@@ -56,9 +56,6 @@ function csvRecord(e: AuditEventView): string[] {
   return cells.map(formulaSafe);
 }
 
-// RFC 4180: CRLF between records; a cell with its own CR or LF is quoted.
-const CSV_OPTIONS = { record_delimiter: "\r\n", quoted_match: /[\r\n]/ };
-
 export function auditExportHeaders(now = new Date()): Record<string, string> {
   return {
     "Content-Type": "text/csv; charset=utf-8",
@@ -74,50 +71,19 @@ export async function exportAuditCsv(
   q: AuditQuery,
   options: { batchSize?: number; maxRows?: number } = {},
 ): Promise<ReadableStream<Uint8Array>> {
-  const batchSize = options.batchSize ?? BATCH;
-  const maxRows = options.maxRows ?? AUDIT_EXPORT_MAX_ROWS;
-  const encoder = new TextEncoder();
   const where = auditWhere(organizationId, { ...q, after: undefined, before: undefined });
   let after: string | undefined;
-  let written = 0;
-  let done = false;
-
-  async function next(): Promise<Uint8Array | null> {
-    const limit = Math.min(batchSize, maxRows - written);
-    if (limit <= 0) return null;
-    const rows = await eventBatch(db, where, { after }, limit);
-    if (rows.length === 0) return null;
-    const last = rows[rows.length - 1];
-    after = `${last.cursor}_${last.id}`;
-    written += rows.length;
-    if (rows.length < limit) done = true;
-    const events = await describeEvents(db, organizationId, rows);
-    return encoder.encode(stringify(events.map(csvRecord), CSV_OPTIONS));
-  }
-  const first = await next();
-  const pending: Uint8Array[] = [encoder.encode(stringify([AUDIT_EXPORT_COLUMNS], CSV_OPTIONS)), ...(first ? [first] : [])];
-  if (!first) done = true;
-
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const ready = pending.shift();
-        if (ready) {
-          controller.enqueue(ready);
-          if (pending.length === 0 && done) controller.close();
-          return;
-        }
-        try {
-          const csv = await next();
-          if (csv) controller.enqueue(csv);
-          if (!csv || done) controller.close();
-        } catch (error) {
-          // The status line is gone: erroring the stream aborts the response, so the download is visibly broken.
-          log.error({ err: error, organizationId, written }, "audit export failed mid-stream");
-          controller.error(error);
-        }
-      },
+  return csvStream({
+    header: AUDIT_EXPORT_COLUMNS,
+    batchSize: options.batchSize ?? BATCH,
+    maxRows: options.maxRows ?? AUDIT_EXPORT_MAX_ROWS,
+    async read(limit) {
+      const rows = await eventBatch(db, where, { after }, limit);
+      const last = rows.at(-1);
+      if (last) after = `${last.cursor}_${last.id}`;
+      return rows;
     },
-    { highWaterMark: 0 },
-  );
+    records: async (rows) => (await describeEvents(db, organizationId, rows)).map(csvRecord),
+    failed: (error, written) => log.error({ err: error, organizationId, written }, "audit export failed mid-stream"),
+  });
 }

@@ -3,11 +3,11 @@
  * the CSV export (docs/api-v1.md §3). Every query is scoped to the workspace and
  * the key's mode through `MessageScope`.
  */
-import { stringify } from "csv-stringify/sync";
 import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { messages, type MessageStatus } from "@/db/schema";
 import { ServiceError } from "@/lib/errors/service-error";
+import { csvStream } from "@/lib/format/csv-stream";
 import { log } from "@/lib/log";
 import type { DateRange, MessageFilter, MessageScope, PagedFilter } from "./filters";
 import { E164 } from "./phone";
@@ -308,11 +308,6 @@ function failureCells(failure: Failure | undefined): string[] {
   return failure ? [failure.category, String(failure.retryable), failure.description, failure.action] : ["", "", "", ""];
 }
 
-// RFC 4180: CRLF between records; a cell with a comma, a quote, or a CR or LF
-// of its own is quoted (csv-stringify quotes only the record delimiter itself,
-// so a lone "\n" needs quoted_match).
-const CSV_OPTIONS = { record_delimiter: "\r\n", quoted_match: /[\r\n]/ };
-
 /**
  * GET /sms/messages/unified/export — the CSV, newest first, read 5,000 rows at
  * a time by keyset pagination on (created_at, id) as the client reads: memory
@@ -321,10 +316,8 @@ const CSV_OPTIONS = { record_delimiter: "\r\n", quoted_match: /[\r\n]/ };
  * none is written twice).
  *
  * The first batch is read before the stream is returned, so a query that fails
- * at once fails before the status line (the API answers with its JSON error,
- * never a 200 cut short). A batch failing later errors the stream, which aborts
- * the chunked response without its final chunk: the client sees a broken
- * download, never a complete-looking file; the failure is logged.
+ * at once fails before the status line (the API answers with its JSON error);
+ * a batch failing later aborts the download (lib/format/csv-stream.ts).
  */
 export async function exportCsv(
   db: Db,
@@ -332,53 +325,19 @@ export async function exportCsv(
   filter: MessageFilter,
   options: { maxRows?: number; batchSize?: number } = {},
 ): Promise<ReadableStream<Uint8Array>> {
-  const maxRows = options.maxRows ?? EXPORT_MAX_ROWS;
-  const batchSize = options.batchSize ?? EXPORT_BATCH;
-  const encoder = new TextEncoder();
   const where = filter.where(scope);
   let cursor: Cursor | null = null;
-  let written = 0;
-  let done = false;
-
-  /** The next batch as CSV, or null when the export is complete. */
-  async function next(): Promise<Uint8Array | null> {
-    const limit = Math.min(batchSize, maxRows - written);
-    if (limit <= 0) return null;
-    const rows = await exportBatch(db, where, cursor, limit);
-    if (rows.length === 0) return null;
-    const last = rows[rows.length - 1];
-    cursor = { at: last.cursor, id: last.id };
-    written += rows.length;
-    const csv = encoder.encode(stringify(rows.map(csvRecord), CSV_OPTIONS));
-    // A short batch was the last: no query for an empty one.
-    if (rows.length < limit) done = true;
-    return csv;
-  }
-  const first = await next();
-  const pending: Uint8Array[] = [encoder.encode(stringify([EXPORT_COLUMNS], CSV_OPTIONS)), ...(first ? [first] : [])];
-  if (!first) done = true;
-
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const ready = pending.shift();
-        if (ready) {
-          controller.enqueue(ready);
-          if (pending.length === 0 && done) controller.close();
-          return;
-        }
-        try {
-          const csv = await next();
-          if (csv) controller.enqueue(csv);
-          if (!csv || done) controller.close();
-        } catch (error) {
-          // The status line is long gone: erroring the stream aborts the response, so the download is visibly broken.
-          log.error({ err: error, workspaceId: scope.workspaceId, written }, "sms export failed mid-stream");
-          controller.error(error);
-        }
-      },
+  return csvStream({
+    header: EXPORT_COLUMNS,
+    batchSize: options.batchSize ?? EXPORT_BATCH,
+    maxRows: options.maxRows ?? EXPORT_MAX_ROWS,
+    async read(limit) {
+      const rows = await exportBatch(db, where, cursor, limit);
+      const last = rows.at(-1);
+      if (last) cursor = { at: last.cursor, id: last.id };
+      return rows;
     },
-    // Read a batch only when the client has taken the previous one.
-    { highWaterMark: 0 },
-  );
+    records: (rows) => rows.map(csvRecord),
+    failed: (error, written) => log.error({ err: error, workspaceId: scope.workspaceId, written }, "sms export failed mid-stream"),
+  });
 }
